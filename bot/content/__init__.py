@@ -1,0 +1,1 @@
+"""Roadmap, compensation and quiz content, validated against a schema when loaded."""

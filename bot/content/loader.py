@@ -1,0 +1,66 @@
+"""Load content files and turn schema errors into one line naming the file and the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.content.schema import Compensation, Roadmap
+
+CONTENT_DIR = Path(__file__).resolve().parent
+DEFAULT_ROADMAP = "standard"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """A content file is missing, is not YAML, or does not match its schema."""
+
+
+def load_model(path: Path, model: type[ModelT]) -> ModelT:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentError(_describe(path, exc)) from exc
+
+
+def _describe(path: Path, exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        problems.append(f"{where}: {error['msg']}")
+    return f"{path}: " + "; ".join(problems)
+
+
+@dataclass(frozen=True)
+class ContentLibrary:
+    """Every roadmap and the compensation figures, validated once at start."""
+
+    roadmaps: dict[str, Roadmap]
+    compensation: Compensation
+
+    def roadmap(self, key: str | None) -> Roadmap:
+        return self.roadmaps.get(key or DEFAULT_ROADMAP) or self.roadmaps[DEFAULT_ROADMAP]
+
+
+def load_library(directory: Path = CONTENT_DIR) -> ContentLibrary:
+    roadmaps: dict[str, Roadmap] = {}
+    for path in sorted(directory.glob("roadmap*.yaml")):
+        roadmap = load_model(path, Roadmap)
+        if roadmap.key in roadmaps:
+            raise ContentError(f"{path}: key: roadmap {roadmap.key!r} is defined twice")
+        roadmaps[roadmap.key] = roadmap
+    if DEFAULT_ROADMAP not in roadmaps:
+        raise ContentError(f"{directory}: no roadmap with key {DEFAULT_ROADMAP!r}")
+    compensation = load_model(directory / "compensation.yaml", Compensation)
+    return ContentLibrary(roadmaps=roadmaps, compensation=compensation)
