@@ -1,0 +1,20 @@
+"""Every table, imported in one place so the metadata (and Alembic) sees them all."""
+
+from bot.db.models.deliveries import Delivery
+from bot.db.models.members import Member, Pause
+from bot.db.models.progress import Checkin, MilestoneProgress
+from bot.db.models.records import AuditEntry, HandledRequest
+from bot.db.models.tenancy import Cohort, CohortAdmin, Tenant
+
+__all__ = [
+    "AuditEntry",
+    "Checkin",
+    "Cohort",
+    "CohortAdmin",
+    "Delivery",
+    "HandledRequest",
+    "Member",
+    "MilestoneProgress",
+    "Pause",
+    "Tenant",
+]
