@@ -1,0 +1,64 @@
+"""A member's own plan: when it starts, which month it is, and where each phase falls."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+
+def plan_start(joined_on: date, cohort_start: date) -> date:
+    """Months count from joining, or from the cohort's start when that comes later."""
+    return max(joined_on, cohort_start)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months, clamping the day: 31 January plus one month is 28 or 29 February."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_elapsed(start: date, today: date) -> int:
+    """Whole calendar months from ``start`` to ``today``; zero before the start."""
+    if today <= start:
+        return 0
+    months = (today.year - start.year) * 12 + (today.month - start.month)
+    if add_months(start, months) > today:
+        months -= 1
+    return months
+
+
+def plan_month(start: date, today: date) -> int:
+    """Month N of the plan, counting from 1 on the first day."""
+    return months_elapsed(start, today) + 1
+
+
+@dataclass(frozen=True)
+class PhaseWindow:
+    number: int
+    starts_on: date
+    ends_on: date  # exclusive
+
+    @property
+    def weeks(self) -> float:
+        return (self.ends_on - self.starts_on).days / 7
+
+
+def phase_windows(start: date, phase_months: tuple[int, ...]) -> tuple[PhaseWindow, ...]:
+    windows = []
+    offset = 0
+    for number, months in enumerate(phase_months, start=1):
+        windows.append(
+            PhaseWindow(number, add_months(start, offset), add_months(start, offset + months))
+        )
+        offset += months
+    return tuple(windows)
+
+
+def planned_phase(windows: tuple[PhaseWindow, ...], today: date) -> int:
+    """The phase the calendar says you should be in; the last one once the plan has run out."""
+    for window in windows:
+        if today < window.ends_on:
+            return window.number
+    return windows[-1].number

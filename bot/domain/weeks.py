@@ -1,0 +1,93 @@
+"""ISO weeks in a member's own timezone, and local wall-clock times that survive DST changes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    """An ISO 8601 week; some years (2026 among them) have a week 53."""
+
+    year: int
+    week: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @classmethod
+    def of(cls, day: date) -> IsoWeek:
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        match = _WEEK.match(text)
+        if not match:
+            raise ValueError(f"not an ISO week: {text!r}")
+        week = cls(int(match[1]), int(match[2]))
+        week.monday()  # rejects week 53 in a 52-week year
+        return week
+
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    def sunday(self) -> date:
+        return self.monday() + timedelta(days=6)
+
+    def next(self) -> IsoWeek:
+        return IsoWeek.of(self.monday() + timedelta(days=7))
+
+    def previous(self) -> IsoWeek:
+        return IsoWeek.of(self.monday() - timedelta(days=7))
+
+    def weeks_until(self, other: IsoWeek) -> int:
+        """How many weeks ``other`` lies after this one (negative when before)."""
+        return (other.monday() - self.monday()).days // 7
+
+
+def local_now(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone))
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    return local_now(moment, timezone).date()
+
+
+def week_of(moment: datetime, timezone: str) -> IsoWeek:
+    return IsoWeek.of(local_date(moment, timezone))
+
+
+def weeks_spanned(start: date, end_exclusive: date) -> set[IsoWeek]:
+    """Every ISO week touched by the days in ``[start, end_exclusive)``."""
+    weeks: set[IsoWeek] = set()
+    day = start
+    while day < end_exclusive:
+        weeks.add(IsoWeek.of(day))
+        day += timedelta(days=7 - day.weekday()) if day.weekday() else timedelta(days=7)
+    if start < end_exclusive:
+        weeks.add(IsoWeek.of(end_exclusive - timedelta(days=1)))
+    return weeks
+
+
+def at_local_time(day: date, wall: time, timezone: str) -> datetime:
+    """The UTC instant at which ``day`` shows ``wall`` in ``timezone``.
+
+    A wall time skipped by a spring-forward change moves forward by the gap (09:30 that does
+    not exist becomes 10:30 in a one-hour gap); a repeated one in autumn takes the first.
+    """
+    # fold=0 reads a wall time with the offset in force before a change, which gives exactly
+    # that: forward through a gap, the first of two repeated hours.
+    return datetime.combine(day, wall, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_name(index: int) -> str:
+    return WEEKDAYS[index].capitalize()
