@@ -1,0 +1,1 @@
+"""pivotbot core: platform-neutral commands, domain rules, content and persistence."""

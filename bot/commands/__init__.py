@@ -1,0 +1,1 @@
+"""Command specs, their parsing, and one module per command family."""

@@ -1,0 +1,125 @@
+"""``checkin``: one per ISO week in your own timezone; a second one amends the first."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.commands.context import Context
+from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.db.models import Checkin, Pause
+from bot.domain.weeks import week_of
+from bot.messages import Actions, Invocation, Reply, Section
+from bot.services.snapshot import load_snapshot
+from bot.views.formatting import hours
+from bot.views.status import STATUS_BUTTON, plan_line, streak_line
+
+
+async def checkin(inv: Invocation, ctx: Context) -> Reply:
+    member, cohort = ctx.joined()
+    week = week_of(ctx.now, member.timezone)
+    summary = ctx.args.text("summary")
+    blockers = ctx.args.opt_text("blockers")
+    confidence = ctx.args.opt_integer("confidence")
+    existing = await ctx.session.scalar(
+        select(Checkin).where(Checkin.member_id == member.id, Checkin.iso_week == str(week))
+    )
+    if existing is None:
+        ctx.session.add(
+            Checkin(
+                member_id=member.id,
+                iso_week=str(week),
+                week_start=week.monday(),
+                hours=ctx.args.number("hours"),
+                summary=summary,
+                blockers=blockers,
+                confidence=confidence,
+                created_at=ctx.now,
+                updated_at=ctx.now,
+                amendments=0,
+                request_id=inv.request_id,
+            )
+        )
+        headline = f"Checked in for {week}: {hours(ctx.args.number('hours'))} — {summary}"
+    else:
+        existing.hours = ctx.args.number("hours")
+        existing.summary = summary
+        existing.blockers = blockers
+        existing.confidence = confidence if confidence is not None else existing.confidence
+        existing.updated_at = ctx.now
+        existing.amendments += 1
+        existing.request_id = inv.request_id
+        headline = (
+            f"You had already checked in for {week}, so this amends it: "
+            f"{hours(ctx.args.number('hours'))} — {summary}"
+        )
+    resumed = await _end_pause(ctx, member.id)
+    await ctx.session.flush()
+    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    fields = [f"Blockers: {blockers}" if blockers else "Blockers: none"]
+    if confidence is not None:
+        fields.append(f"Confidence: {confidence}/5")
+    if resumed:
+        fields.append("Welcome back: checking in ended your pause.")
+    return Reply.of(
+        Section(headline, tuple(fields)),
+        Section(f"{streak_line(snapshot)}\n{plan_line(snapshot)}"),
+        Actions((STATUS_BUTTON,)),
+    )
+
+
+async def _end_pause(ctx: Context, member_id: int) -> bool:
+    """Checking in means you are back, so an active pause ends now."""
+    active = await ctx.session.scalars(
+        select(Pause).where(
+            Pause.member_id == member_id, Pause.starts_at <= ctx.now, Pause.ends_at > ctx.now
+        )
+    )
+    ended = False
+    for pause in active:
+        pause.ends_at = ctx.now
+        ended = True
+    return ended
+
+
+SPECS = (
+    CommandSpec(
+        name="checkin",
+        summary="Record this week's work: hours, what you did, blockers, confidence 1-5",
+        example="/pivot checkin 6h shipped the flask service | blocked on docker networking | 4",
+        handler=checkin,
+        aliases=("check-in", "ci"),
+        details=(
+            "One check-in per ISO week in your timezone; checking in again the same week "
+            "amends it. Separate the parts with |."
+        ),
+        args=(
+            Arg(
+                "hours",
+                ArgKind.HOURS,
+                "hours spent this week, like 6h",
+                required=True,
+                maximum=80,
+                max_length=8,
+                shown="<hours>h",
+            ),
+            Arg(
+                "summary",
+                ArgKind.TEXT,
+                "what you did",
+                required=True,
+                max_length=500,
+                shown="<what you did>",
+            ),
+            Arg("blockers", ArgKind.TEXT, "what's in your way", max_length=300),
+            Arg(
+                "confidence",
+                ArgKind.INT,
+                "how confident you feel, 1 to 5",
+                minimum=1,
+                maximum=5,
+                max_length=1,
+                shown="<1-5>",
+            ),
+        ),
+    ),
+)

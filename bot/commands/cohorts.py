@@ -1,0 +1,254 @@
+"""``cohort ...``: what organisers run. Every command here is for admins only, and every change
+is written to the audit log in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from sqlalchemy import func, select
+
+from bot.commands.context import Context, UsageError
+from bot.commands.parsing import split_ref
+from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.db.models import Cohort, CohortAdmin, Member
+from bot.domain.weeks import local_date
+from bot.messages import Header, Invocation, Reply, Section
+from bot.services.audit import record
+from bot.services.tenancy import (
+    admin_cohort_ids,
+    cohort_admin_ids,
+    cohort_by_channel,
+    cohort_by_name,
+    cohorts,
+)
+from bot.views.formatting import day
+
+_COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+
+
+async def require_cohort_admin(ctx: Context, inv: Invocation, cohort: Cohort) -> None:
+    """Platform admins run every cohort; a stored admin runs only their own."""
+    if inv.user.is_platform_admin:
+        return
+    if cohort.id not in await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id):
+        raise UsageError(f"Only admins of cohort {cohort.name} can change it.")
+
+
+async def target_cohort(ctx: Context, inv: Invocation, name: str | None) -> Cohort:
+    """The named cohort, else this channel's, else the caller's own, else the only one."""
+    if name:
+        cohort = await cohort_by_name(ctx.session, ctx.tenant.id, name)
+        if cohort is None:
+            raise UsageError(f"There's no cohort `{name[:40]}` here. See `/pivot cohort list`.")
+        return cohort
+    here = await cohort_by_channel(ctx.session, ctx.tenant.id, inv.origin.channel_id)
+    if here is not None:
+        return here
+    if ctx.cohort is not None:
+        return ctx.cohort
+    every = await cohorts(ctx.session, ctx.tenant.id)
+    if len(every) == 1:
+        return every[0]
+    raise UsageError("Which cohort? Name it, e.g. `/pivot cohort admin add @sam spring-2027`.")
+
+
+async def create(inv: Invocation, ctx: Context) -> Reply:
+    name = ctx.args.text("name").lower()
+    if not _COHORT_NAME.match(name):
+        raise UsageError(
+            "A cohort name is 2-40 lowercase letters, digits or dashes, "
+            "e.g. `/pivot cohort create spring-2027`."
+        )
+    if await cohort_by_name(ctx.session, ctx.tenant.id, name) is not None:
+        raise UsageError(f"Cohort {name} already exists. See `/pivot cohort list`.")
+    timezone = ctx.args.opt_text("tz") or ctx.settings.default_timezone
+    start_text = ctx.args.opt_text("start")
+    start = date.fromisoformat(start_text) if start_text else local_date(ctx.now, timezone)
+    channel_id, channel_name = (
+        split_ref(ctx.args.text("channel")) if ctx.args.has("channel") else (None, None)
+    )
+    cohort = Cohort(
+        tenant_id=ctx.tenant.id,
+        name=name,
+        start_date=start,
+        timezone=timezone,
+        channel_id=channel_id,
+        channel_name=channel_name,
+        leaderboard_weekday=4,
+        leaderboard_time=time(16, 0),
+        roadmap_key="standard",
+        created_at=ctx.now,
+    )
+    ctx.session.add(cohort)
+    await ctx.session.flush()
+    ctx.session.add(CohortAdmin(cohort_id=cohort.id, user_id=inv.user.user_id, added_at=ctx.now))
+    record(ctx.session, ctx.tenant.id, ctx.now, "cohort create", inv.user.user_id, name)
+    where = (
+        f"posts go to #{channel_name}"
+        if channel_name
+        else "no channel yet: `/pivot cohort channel`"
+    )
+    warning = await _channel_warning(ctx, channel_id)
+    return Reply.of(
+        Section(
+            f"Created cohort {name}, starting {day(start)} ({timezone}); {where}. "
+            "You're its admin.",
+            (f"Members join with `/pivot join {name}`.", *warning),
+        )
+    )
+
+
+async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    every = await cohorts(ctx.session, ctx.tenant.id)
+    if not every:
+        return Reply.of(Section("No cohorts yet. Create one: `/pivot cohort create spring-2027`."))
+    rows = await ctx.session.execute(
+        select(Member.cohort_id, func.count())
+        .where(Member.tenant_id == ctx.tenant.id, Member.left_at.is_(None))
+        .group_by(Member.cohort_id)
+    )
+    counts = dict(rows.tuples().all())
+    lines = []
+    for cohort in every:
+        admins = await cohort_admin_ids(ctx.session, cohort.id)
+        channel = f"#{cohort.channel_name}" if cohort.channel_name else "no channel"
+        lines.append(
+            f"{cohort.name}: started {day(cohort.start_date)}, {counts.get(cohort.id, 0)} members, "
+            f"{channel}, admins: {', '.join(admins) or 'platform admins only'}"
+        )
+    return Reply.of(Header("Cohorts"), Section("", tuple(lines)))
+
+
+async def set_channel(inv: Invocation, ctx: Context) -> Reply:
+    cohort = await target_cohort(ctx, inv, ctx.args.text("name"))
+    await require_cohort_admin(ctx, inv, cohort)
+    channel_id, channel_name = split_ref(ctx.args.text("channel"))
+    cohort.channel_id, cohort.channel_name = channel_id, channel_name
+    record(
+        ctx.session,
+        ctx.tenant.id,
+        ctx.now,
+        "cohort channel",
+        inv.user.user_id,
+        f"{cohort.name} -> {channel_id}",
+    )
+    warning = await _channel_warning(ctx, channel_id)
+    return Reply.of(Section(f"Cohort {cohort.name} now posts in #{channel_name}.", tuple(warning)))
+
+
+async def _channel_warning(ctx: Context, channel_id: str | None) -> list[str]:
+    if channel_id is None or ctx.directory is None:
+        return []
+    problem = await ctx.directory.channel_problem(ctx.tenant.external_id, channel_id)
+    return [f"Heads up: {problem}"] if problem else []
+
+
+async def admins(inv: Invocation, ctx: Context) -> Reply:
+    cohort = await target_cohort(ctx, inv, ctx.args.opt_text("cohort"))
+    await require_cohort_admin(ctx, inv, cohort)
+    user_id, user_name = split_ref(ctx.args.text("user"))
+    existing = await ctx.session.get(CohortAdmin, (cohort.id, user_id))
+    if ctx.args.text("action") == "add":
+        if existing is not None:
+            raise UsageError(f"{user_name} is already an admin of {cohort.name}.")
+        ctx.session.add(CohortAdmin(cohort_id=cohort.id, user_id=user_id, added_at=ctx.now))
+        headline = f"{user_name} is now an admin of cohort {cohort.name}."
+    else:
+        if existing is None:
+            raise UsageError(f"{user_name} isn't an admin of {cohort.name}.")
+        await ctx.session.delete(existing)
+        headline = f"{user_name} is no longer an admin of cohort {cohort.name}."
+    record(
+        ctx.session,
+        ctx.tenant.id,
+        ctx.now,
+        f"cohort admin {ctx.args.text('action')}",
+        inv.user.user_id,
+        f"{cohort.name}: {user_id}",
+    )
+    return Reply.of(Section(headline))
+
+
+_CHANNEL_HELP = "the channel for leaderboards and announcements"
+
+SPECS = (
+    CommandSpec(
+        name="cohort create",
+        summary="Create a cohort, optionally with a start date and a channel",
+        example="/pivot cohort create spring-2027 start 2027-03-01 #pivot-spring",
+        handler=create,
+        admin_only=True,
+        needs_member=False,
+        args=(
+            Arg(
+                "name",
+                ArgKind.WORD,
+                "2-40 lowercase letters, digits or dashes",
+                required=True,
+                max_length=40,
+            ),
+            Arg(
+                "start",
+                ArgKind.DATE,
+                "the first day of the cohort",
+                keyword=True,
+                max_length=10,
+                shown="<YYYY-MM-DD>",
+            ),
+            Arg(
+                "tz",
+                ArgKind.TIMEZONE,
+                "the cohort's timezone for posts",
+                keyword=True,
+                max_length=64,
+                shown="<Area/City>",
+            ),
+            Arg("channel", ArgKind.CHANNEL, _CHANNEL_HELP, max_length=120, shown="<#channel>"),
+        ),
+    ),
+    CommandSpec(
+        name="cohort list",
+        summary="Every cohort here, with members, channel and admins",
+        example="/pivot cohort list",
+        handler=list_cohorts,
+        admin_only=True,
+        needs_member=False,
+        dedupe=False,
+    ),
+    CommandSpec(
+        name="cohort channel",
+        summary="Set the channel where a cohort's leaderboard is posted",
+        example="/pivot cohort channel spring-2027 #pivot-spring",
+        handler=set_channel,
+        admin_only=True,
+        needs_member=False,
+        args=(
+            Arg("name", ArgKind.WORD, "the cohort", required=True, max_length=40),
+            Arg(
+                "channel",
+                ArgKind.CHANNEL,
+                _CHANNEL_HELP,
+                required=True,
+                max_length=120,
+                shown="<#channel>",
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="cohort admin",
+        summary="Add or remove a cohort admin",
+        example="/pivot cohort admin add @sam spring-2027",
+        handler=admins,
+        admin_only=True,
+        needs_member=False,
+        args=(
+            Arg(
+                "action", ArgKind.CHOICE, "add or remove", required=True, choices=("add", "remove")
+            ),
+            Arg("user", ArgKind.USER, "the person", required=True, max_length=120, shown="<@user>"),
+            Arg("cohort", ArgKind.WORD, "the cohort, when there are several", max_length=40),
+        ),
+    ),
+)

@@ -1,0 +1,202 @@
+"""``join`` and ``leave``: how a member enters a cohort and steps out of it."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.commands.context import Context, UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.content.schema import Roadmap, Track
+from bot.db.models import Cohort, Member
+from bot.domain.plan import plan_start
+from bot.domain.weeks import local_date, weekday_name
+from bot.messages import Header, Invocation, Reply, Section
+from bot.services.snapshot import load_snapshot
+from bot.services.tenancy import cohort_by_channel, cohort_by_name, cohorts
+from bot.views.formatting import day
+from bot.views.status import status_blocks
+
+DEFAULT_NUDGE_TIME = time(9, 0)
+
+
+async def join(inv: Invocation, ctx: Context) -> Reply:
+    member = ctx.member
+    if member is not None and member.left_at is None and ctx.cohort is not None:
+        snapshot = await load_snapshot(ctx.session, member, ctx.cohort, ctx.roadmap, ctx.now)
+        return Reply.of(
+            Section(f"You're already in cohort {ctx.cohort.name}. Here is where you stand."),
+            *status_blocks(snapshot),
+        )
+    cohort = await _choose_cohort(ctx, inv)
+    roadmap = ctx.content.roadmap(cohort.roadmap_key)
+    track = _choose_track(ctx, roadmap)
+    timezone = ctx.args.opt_text("tz") or cohort.timezone
+    joined_on = local_date(ctx.now, timezone)
+    start = plan_start(joined_on, cohort.start_date)
+    if member is None:
+        member = Member(
+            tenant_id=ctx.tenant.id,
+            user_id=inv.user.user_id,
+            display_name=inv.user.display_name[:80] or inv.user.user_id,
+            nudge_weekday=0,
+            nudge_time=DEFAULT_NUDGE_TIME,
+            leaderboard_visible=True,
+            dms_enabled=True,
+        )
+        ctx.session.add(member)
+        greeting = f"Welcome to cohort {cohort.name}, {member.display_name}!"
+    else:
+        greeting = (
+            f"Welcome back to cohort {cohort.name}, {member.display_name}! "
+            "Your history is as you left it."
+        )
+    member.cohort_id = cohort.id
+    member.track = track.key
+    member.level = ctx.args.opt_text("level") or member.level or "mid"
+    member.timezone = timezone
+    member.joined_at = ctx.now
+    member.plan_start = start
+    member.phase = member.phase or 1
+    member.phase_started_on = start
+    member.left_at = None
+    await ctx.session.flush()
+    ctx.member, ctx.cohort = member, cohort
+    snapshot = await load_snapshot(ctx.session, member, cohort, roadmap, ctx.now)
+    phase = roadmap.phase(member.phase)
+    starts = "today" if start == joined_on else f"on {day(start)}, when the cohort starts"
+    return Reply.of(
+        Header(greeting),
+        Section(
+            f"{track.title}: {track.description} Your plan starts {starts}.",
+            (
+                f"Phase {phase.number}: {phase.title}. {phase.goal}",
+                f"Weekly nudge: {weekday_name(member.nudge_weekday)}s at "
+                f"{member.nudge_time:%H:%M} {member.timezone} "
+                "(change it with `/pivot settings nudge <weekday> <HH:MM>`).",
+            ),
+        ),
+        *status_blocks(snapshot),
+    )
+
+
+async def _choose_cohort(ctx: Context, inv: Invocation) -> Cohort:
+    name = ctx.args.opt_text("cohort")
+    if name:
+        cohort = await cohort_by_name(ctx.session, ctx.tenant.id, name)
+        if cohort is None:
+            raise UsageError(f"There's no cohort `{name[:40]}` here. {await _cohort_hint(ctx)}")
+        return cohort
+    here = await cohort_by_channel(ctx.session, ctx.tenant.id, inv.origin.channel_id)
+    if here is not None:
+        return here
+    every = await cohorts(ctx.session, ctx.tenant.id)
+    if len(every) == 1:
+        return every[0]
+    if not every:
+        raise UsageError(
+            "There's no cohort here yet. An admin can create one with "
+            "`/pivot cohort create <name>`, e.g. `/pivot cohort create spring-2027`."
+        )
+    raise UsageError(f"Which cohort? {await _cohort_hint(ctx)}")
+
+
+async def _cohort_hint(ctx: Context) -> str:
+    names = [c.name for c in await cohorts(ctx.session, ctx.tenant.id)]
+    if not names:
+        return "There are no cohorts yet; an admin creates them with `/pivot cohort create`."
+    return (
+        f"Expected `/pivot join <cohort>`, e.g. `/pivot join {names[0]}`. "
+        f"Cohorts here: {', '.join(names)}."
+    )
+
+
+def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
+    months = ctx.args.opt_integer("months")
+    key = ctx.args.opt_text("track")
+    if months is not None:
+        if months < roadmap.minimum_months:
+            raise UsageError(f"A {months}-month plan is too short. {roadmap.minimum_reason}")
+        by_length = {t.months: t for t in roadmap.tracks}
+        if months not in by_length:
+            lengths = ", ".join(f"{t.months} ({t.key})" for t in roadmap.tracks)
+            raise UsageError(f"Plans last {lengths} months, e.g. `/pivot join months 24`.")
+        chosen = by_length[months]
+        if key and key != chosen.key:
+            raise UsageError(
+                f"A {months}-month plan is the {chosen.key} track, not {key}. "
+                f"Give one of them, e.g. `/pivot join track {chosen.key}`."
+            )
+        return chosen
+    track = roadmap.track(key or "standard")
+    if track is None:
+        raise UsageError(
+            f"There's no track `{key}` in this roadmap, e.g. `/pivot join track fast`."
+        )
+    return track
+
+
+async def leave(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, cohort = ctx.joined()
+    member.left_at = ctx.now
+    return Reply.of(
+        Section(
+            f"You've left cohort {cohort.name}. No more nudges. Your history is kept: "
+            "`/pivot join` brings you back where you were, and `/pivot forget` deletes it."
+        )
+    )
+
+
+SPECS = (
+    CommandSpec(
+        name="join",
+        summary="Join a cohort and start your plan",
+        example="/pivot join demo track fast level senior tz Europe/Berlin",
+        handler=join,
+        needs_member=False,
+        details=(
+            "The standard track lasts 24 months; the fast track lasts 18 and suits people who "
+            "already have engineering foundations. In a cohort's channel, that cohort is the "
+            "default."
+        ),
+        args=(
+            Arg("cohort", ArgKind.WORD, "the cohort to join", max_length=40),
+            Arg(
+                "track",
+                ArgKind.CHOICE,
+                "standard (24 months) or fast (18 months)",
+                choices=("standard", "fast"),
+                keyword=True,
+            ),
+            Arg(
+                "level",
+                ArgKind.CHOICE,
+                "your experience: mid (4-6 years) or senior (6-10)",
+                choices=("mid", "senior"),
+                keyword=True,
+            ),
+            Arg(
+                "tz",
+                ArgKind.TIMEZONE,
+                "your timezone, e.g. Europe/Berlin",
+                keyword=True,
+                max_length=64,
+                shown="<Area/City>",
+            ),
+            Arg(
+                "months",
+                ArgKind.INT,
+                "plan length in months instead of a track (18 or 24)",
+                keyword=True,
+                minimum=1,
+                maximum=120,
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="leave",
+        summary="Leave your cohort; your history is kept until you forget it",
+        example="/pivot leave",
+        handler=leave,
+    ),
+)

@@ -1,0 +1,269 @@
+"""Turn free text or platform options into validated arguments, using only the specs.
+
+Every problem becomes a :class:`UsageError` whose message is one line: what was wrong, what
+was expected and an example.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, time
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.commands.context import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.domain.weeks import WEEKDAYS
+from bot.messages import ArgValue
+
+MAX_INPUT_CHARS = 2000
+_TOKEN = re.compile(r"<[^<>\s]*(?:\|[^<>]*)?>|\||[^\s|]+")
+_HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:h|hr|hrs|hour|hours)?$", re.IGNORECASE)
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
+_CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on whitespace, keep ``|`` as its own token and keep ``<@U1|name>`` mentions whole."""
+    return _TOKEN.findall(text)
+
+
+class Registry:
+    """Every command spec, looked up by name or alias, case-insensitively."""
+
+    def __init__(self, specs: Sequence[CommandSpec]) -> None:
+        self.specs = tuple(specs)
+        self._by_name: dict[str, CommandSpec] = {}
+        for spec in self.specs:
+            for name in (spec.name, *spec.aliases):
+                if name in self._by_name:
+                    raise ValueError(f"command name {name!r} is used twice")
+                self._by_name[name] = spec
+        self.max_words = max(len(name.split()) for name in self._by_name)
+
+    def get(self, name: str) -> CommandSpec | None:
+        return self._by_name.get(" ".join(name.lower().split()))
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def resolve_text(self, text: str) -> tuple[CommandSpec, list[str]]:
+        """Find the command at the start of ``text``, longest name first."""
+        if len(text) > MAX_INPUT_CHARS:
+            raise UsageError(
+                f"That message is {len(text)} characters; the limit is {MAX_INPUT_CHARS}. "
+                "Shorten it and try again, e.g. `/pivot checkin 5h built the API | none`."
+            )
+        tokens = tokenize(text)
+        if not tokens:
+            raise UsageError(
+                "Expected a command, e.g. `/pivot status`. Type `/pivot help` to see them all."
+            )
+        for width in range(min(self.max_words, len(tokens)), 0, -1):
+            spec = self.get(" ".join(tokens[:width]))
+            if spec is not None:
+                return spec, tokens[width:]
+        raise UsageError(self._unknown(tokens))
+
+    def _unknown(self, tokens: list[str]) -> str:
+        first = tokens[0].lower()[:40]
+        group = sorted(n.split()[1] for n in self.names() if n.split()[0] == first and " " in n)
+        if group:
+            return (
+                f"`/pivot {first}` needs one of: {', '.join(dict.fromkeys(group))}. "
+                f"Example: `/pivot {first} {group[0]}`."
+            )
+        guess = self.suggest(" ".join(tokens[:2])) or self.suggest(first)
+        hint = f" Did you mean `/pivot {guess}`?" if guess else ""
+        return f"Unknown command `{first}`.{hint} Type `/pivot help` to see every command."
+
+    def suggest(self, word: str) -> str | None:
+        close = difflib.get_close_matches(word.lower(), self.names(), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def expectation(spec: CommandSpec) -> str:
+    return f"Expected `{spec.usage}`, e.g. `{spec.example}`."
+
+
+def parse_text(spec: CommandSpec, tokens: list[str]) -> dict[str, ArgValue]:
+    """Assign tokens to the spec's arguments, then validate them like any other input."""
+    raw: dict[str, str] = {}
+    keywords = {a.name: a for a in spec.visible_args if a.keyword}
+    positional = [a for a in spec.visible_args if not a.keyword]
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "|":  # noqa: S105 - the separator, not a secret
+            index += 1
+            empty_segment = index == len(tokens) or tokens[index] == "|"
+            if empty_segment and positional and positional[0].kind is ArgKind.TEXT:
+                raw[positional.pop(0).name] = ""  # "did x | | 4" leaves the blockers empty
+            continue
+        name, _, inline = token.partition("=")
+        arg = keywords.pop(name.lower(), None) if inline or index + 1 < len(tokens) else None
+        if arg is not None:
+            if inline:
+                raw[arg.name] = inline
+                index += 1
+            else:
+                index, raw[arg.name] = _take(arg, tokens, index + 1)
+            continue
+        if not positional:
+            raise UsageError(f"Unexpected `{token[:40]}`. {expectation(spec)}")
+        arg = positional.pop(0)
+        index, raw[arg.name] = _take(arg, tokens, index)
+    return validate(spec, raw)
+
+
+def _take(arg: Arg, tokens: list[str], index: int) -> tuple[int, str]:
+    if arg.kind is not ArgKind.TEXT:
+        return index + 1, tokens[index]
+    end = index
+    while end < len(tokens) and tokens[end] != "|":
+        end += 1
+    return end, " ".join(tokens[index:end])
+
+
+def validate(spec: CommandSpec, raw: Mapping[str, ArgValue]) -> dict[str, ArgValue]:
+    """Check and normalise every argument; the same path serves text, options and buttons."""
+    unknown = sorted(set(raw) - {a.name for a in spec.args})
+    if unknown:
+        raise UsageError(f"`{unknown[0][:40]}` is not an option here. {expectation(spec)}")
+    values: dict[str, ArgValue] = {}
+    for arg in spec.args:
+        given = raw.get(arg.name)
+        if given is None or (isinstance(given, str) and not given.strip()):
+            if arg.required:
+                raise UsageError(f"Missing {arg.usage().strip('[]')}. {expectation(spec)}")
+            values[arg.name] = arg.default
+            continue
+        try:
+            values[arg.name] = convert(arg, given)
+        except ValueError as exc:
+            raise UsageError(f"{exc}. {expectation(spec)}") from None
+    return values
+
+
+def convert(arg: Arg, given: ArgValue) -> ArgValue:
+    """One argument to its normal form; a ``ValueError`` message says what was wrong."""
+    text = str(given).strip()
+    if len(text) > arg.max_length:
+        raise ValueError(f"{arg.name} is {len(text)} characters; the limit is {arg.max_length}")
+    match arg.kind:
+        case ArgKind.TEXT:
+            return " ".join(text.split())
+        case ArgKind.WORD:
+            return text
+        case ArgKind.INT:
+            return _int(arg, text)
+        case ArgKind.HOURS:
+            return _hours(arg, text)
+        case ArgKind.CHOICE:
+            return _choice(arg, text)
+        case ArgKind.DATE:
+            return _date(arg, text)
+        case ArgKind.TIME:
+            return _time(arg, text)
+        case ArgKind.WEEKDAY:
+            return _weekday(arg, text)
+        case ArgKind.TIMEZONE:
+            return _timezone(arg, text)
+        case ArgKind.URL:
+            return _url(arg, text)
+        case ArgKind.USER:
+            return _mention(arg, text, _USER_MENTION, "@")
+        case ArgKind.CHANNEL:
+            return _mention(arg, text, _CHANNEL_MENTION, "#")
+    raise AssertionError(f"unhandled argument kind {arg.kind}")
+
+
+def _int(arg: Arg, text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{arg.name} must be a whole number, not `{text[:20]}`") from None
+    if arg.minimum is not None and value < arg.minimum:
+        raise ValueError(f"{arg.name} must be at least {arg.minimum}")
+    if arg.maximum is not None and value > arg.maximum:
+        raise ValueError(f"{arg.name} must be at most {arg.maximum}")
+    return value
+
+
+def _hours(arg: Arg, text: str) -> float:
+    match = _HOURS.match(text)
+    if not match:
+        raise ValueError(f"{arg.name} must look like 6h or 1.5h, not `{text[:20]}`")
+    value = float(match[1].replace(",", "."))
+    if not 0 < value <= (arg.maximum or 80):
+        raise ValueError(f"{arg.name} must be more than 0h and at most {arg.maximum or 80}h")
+    return value
+
+
+def _choice(arg: Arg, text: str) -> str:
+    lowered = text.lower()
+    if lowered in arg.choices:
+        return lowered
+    raise ValueError(f"{arg.name} must be one of {', '.join(arg.choices)}, not `{text[:20]}`")
+
+
+def _date(arg: Arg, text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{arg.name} must be a date like 2027-01-04, not `{text[:20]}`") from None
+
+
+def _time(arg: Arg, text: str) -> str:
+    match = _TIME.match(text)
+    if not match:
+        raise ValueError(f"{arg.name} must be a 24-hour time like 09:00, not `{text[:20]}`")
+    return time(int(match[1]), int(match[2])).strftime("%H:%M")
+
+
+def _weekday(arg: Arg, text: str) -> int:
+    lowered = text.lower()
+    for index, name in enumerate(WEEKDAYS):
+        if len(lowered) >= 3 and name.startswith(lowered):
+            return index
+    raise ValueError(f"{arg.name} must be a weekday like monday or mon, not `{text[:20]}`")
+
+
+def _timezone(arg: Arg, text: str) -> str:
+    if "/" in text or text.upper() == "UTC":
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            return text if text.upper() != "UTC" else "UTC"
+    raise ValueError(f"{arg.name} must be a timezone like Europe/Berlin, not `{text[:40]}`")
+
+
+def _url(arg: Arg, text: str) -> str:
+    if text.startswith("<") and text.endswith(">"):  # Slack wraps links: <https://x|x>
+        text = text[1:-1].split("|", 1)[0]
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise ValueError(f"{arg.name} must be a link starting with https://, not `{text[:40]}`")
+    return text
+
+
+def _mention(arg: Arg, text: str, pattern: re.Pattern[str], sigil: str) -> str:
+    match = pattern.match(text)
+    if match:
+        return f"{match[1]}|{match[2] or match[1]}"
+    name = text.removeprefix(sigil)
+    if _NAME.match(name):
+        return f"{name}|{name}"
+    raise ValueError(f"{arg.name} must be a mention like {sigil}name, not `{text[:40]}`")
+
+
+def split_ref(value: str) -> tuple[str, str]:
+    """A user or channel value ``id|name`` as its two parts."""
+    ident, _, name = value.partition("|")
+    return ident, name or ident

@@ -1,0 +1,137 @@
+"""``settings``: your timezone, nudge time, leaderboard visibility and DMs."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.commands.context import Context
+from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.db.models import Member
+from bot.domain.weeks import weekday_name
+from bot.messages import Invocation, Reply, Section
+
+
+def _summary(member: Member) -> tuple[str, ...]:
+    return (
+        f"Timezone: {member.timezone}",
+        f"Weekly nudge: {weekday_name(member.nudge_weekday)}s at {member.nudge_time:%H:%M}",
+        f"Leaderboard: {'shown by name' if member.leaderboard_visible else 'hidden'}",
+        f"DMs: {'on' if member.dms_enabled else 'off'}",
+    )
+
+
+def _reply(headline: str, member: Member) -> Reply:
+    return Reply.of(Section(headline, _summary(member)))
+
+
+async def show(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, _cohort = ctx.joined()
+    return _reply("Your settings:", member)
+
+
+async def set_timezone(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, _cohort = ctx.joined()
+    member.timezone = ctx.args.text("tz")
+    return _reply(f"Timezone set to {member.timezone}. Weeks and nudges now follow it.", member)
+
+
+async def set_nudge(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, _cohort = ctx.joined()
+    member.nudge_weekday = ctx.args.integer("weekday")
+    hour, minute = (int(p) for p in ctx.args.text("time").split(":"))
+    member.nudge_time = time(hour, minute)
+    return _reply(
+        f"Nudges now come {weekday_name(member.nudge_weekday)}s at {member.nudge_time:%H:%M} "
+        f"{member.timezone}.",
+        member,
+    )
+
+
+async def set_leaderboard(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, _cohort = ctx.joined()
+    member.leaderboard_visible = ctx.args.text("visibility") == "show"
+    headline = (
+        "You appear on leaderboards by name."
+        if member.leaderboard_visible
+        else "You're hidden: leaderboards never show your name."
+    )
+    return _reply(headline, member)
+
+
+async def set_dms(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, _cohort = ctx.joined()
+    member.dms_enabled = ctx.args.text("state") == "on"
+    headline = "DMs are on." if member.dms_enabled else "DMs are off: no nudges or invitations."
+    return _reply(headline, member)
+
+
+SPECS = (
+    CommandSpec(
+        name="settings show",
+        summary="Show your settings",
+        example="/pivot settings",
+        handler=show,
+        aliases=("settings",),
+        dedupe=False,
+    ),
+    CommandSpec(
+        name="settings tz",
+        summary="Set your timezone",
+        example="/pivot settings tz America/New_York",
+        handler=set_timezone,
+        args=(
+            Arg(
+                "tz",
+                ArgKind.TIMEZONE,
+                "an IANA timezone",
+                required=True,
+                max_length=64,
+                shown="<Area/City>",
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="settings nudge",
+        summary="Choose the weekday and local time of your weekly nudge",
+        example="/pivot settings nudge monday 09:00",
+        handler=set_nudge,
+        args=(
+            Arg("weekday", ArgKind.WEEKDAY, "monday to sunday", required=True, max_length=9),
+            Arg(
+                "time",
+                ArgKind.TIME,
+                "24-hour local time",
+                required=True,
+                max_length=5,
+                shown="<HH:MM>",
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="settings leaderboard",
+        summary="Show or hide your name on leaderboards",
+        example="/pivot settings leaderboard hide",
+        handler=set_leaderboard,
+        args=(
+            Arg(
+                "visibility",
+                ArgKind.CHOICE,
+                "show or hide",
+                required=True,
+                choices=("show", "hide"),
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="settings dms",
+        summary="Turn nudges and other DMs on or off",
+        example="/pivot settings dms off",
+        handler=set_dms,
+        args=(Arg("state", ArgKind.CHOICE, "on or off", required=True, choices=("on", "off")),),
+    ),
+)

@@ -1,0 +1,35 @@
+"""Every command the bot knows. A command added to a family's ``SPECS`` appears everywhere:
+text parsing, help, Discord options and validation."""
+
+from __future__ import annotations
+
+from bot.commands import (
+    checkins,
+    cohorts,
+    compensation,
+    help,
+    joining,
+    milestones,
+    pausing,
+    preferences,
+    privacy,
+    status,
+)
+from bot.commands.parsing import Registry
+
+FAMILIES = (
+    help,
+    joining,
+    status,
+    checkins,
+    milestones,
+    pausing,
+    preferences,
+    compensation,
+    privacy,
+    cohorts,
+)
+
+
+def default_registry() -> Registry:
+    return Registry([spec for family in FAMILIES for spec in family.SPECS])

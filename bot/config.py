@@ -1,0 +1,78 @@
+"""Settings, read from the environment or ``.env``; the names are a contract (see README)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///pivotbot.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    discord_token: str | None = None
+    discord_guild_ids: str = ""
+    discord_api_url: str | None = None
+
+    host: str = "0.0.0.0"  # noqa: S104 - a server binds all interfaces unless told otherwise
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: str = "INFO"
+    default_timezone: str = "UTC"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown timezone {value!r}; expected an IANA name like Europe/Berlin"
+            ) from exc
+        return value
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "discord_token",
+        "discord_api_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """An empty line in .env means "not configured", not "configured as empty"."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def slack_configured(self) -> bool:
+        """HTTP mode needs the signing secret; Socket Mode needs the app-level token instead."""
+        oauth = bool(self.slack_client_id and self.slack_client_secret)
+        has_tokens = bool(self.slack_bot_token or oauth)
+        return has_tokens and bool(self.slack_signing_secret or self.slack_app_token)
+
+    @property
+    def discord_configured(self) -> bool:
+        return bool(self.discord_token)
+
+    @property
+    def guild_ids(self) -> tuple[int, ...]:
+        parts = (p.strip() for p in self.discord_guild_ids.split(","))
+        return tuple(int(p) for p in parts if p)

@@ -1,0 +1,157 @@
+"""The dispatcher: one Invocation in, one Reply out, inside one transaction.
+
+This is the only place that turns failures into replies. A user mistake (``UsageError``)
+becomes one line; anything else is a bug, logged with a reference and answered with an
+apology, and in both cases the transaction rolls back so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.commands.context import Args, Context, UsageError, one_line
+from bot.commands.parsing import Registry, parse_text, validate
+from bot.commands.registry import default_registry
+from bot.commands.spec import CommandSpec
+from bot.config import Settings
+from bot.content.loader import ContentLibrary
+from bot.db.models import HandledRequest
+from bot.messages import ArgValue, Invocation, Reply
+from bot.ports import Clock, Directory
+from bot.reply_codec import reply_from_dict, reply_to_dict
+from bot.services.tenancy import admin_cohort_ids, cohort_by_id, ensure_tenant, find_member
+
+log = logging.getLogger(__name__)
+
+BUG_REPLY = (
+    "Something went wrong on our side and nothing was saved. Please try again in a moment; "
+    "if it keeps happening, tell your cohort admin (ref {ref})."
+)
+BUSY_REPLY = "pivotbot is busy right now and nothing was saved. Please try again in a moment."
+
+
+@dataclass
+class PivotCore:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    content: ContentLibrary
+    settings: Settings
+    registry: Registry = field(default_factory=default_registry)
+    directories: dict[str, Directory] = field(default_factory=dict)  # by platform
+
+    async def handle(self, inv: Invocation) -> Reply:
+        try:
+            spec, args = self.resolve(inv)
+        except UsageError as exc:
+            return Reply.error(one_line(str(exc)))
+        for attempt in (1, 2):
+            try:
+                return await self._run(spec, args, inv)
+            except UsageError as exc:
+                return Reply.error(one_line(str(exc)))
+            except IntegrityError:
+                # A racing request got there first (a double press, a retried delivery, a
+                # second replica); run once more to give the answer its write implies.
+                if attempt == 2:
+                    return self._bug(inv)
+            except OperationalError as exc:
+                log.warning("database unavailable for %s: %s", spec.name, exc)
+                return Reply.error(BUSY_REPLY)
+            except Exception:
+                return self._bug(inv)
+        raise AssertionError("unreachable")
+
+    def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
+        """Find the spec and validated arguments, from free text or from typed options."""
+        if inv.command:
+            spec = self.registry.get(inv.command)
+            if spec is None:
+                raise UsageError(f"Unknown command `{inv.command[:40]}`. Type `/pivot help`.")
+            return spec, validate(spec, inv.args)
+        text = inv.raw_text.strip()
+        spec, tokens = self.registry.resolve_text(text or "help")
+        return spec, parse_text(spec, tokens)
+
+    def _bug(self, inv: Invocation) -> Reply:
+        ref = secrets.token_hex(4)
+        log.exception(
+            "command failed (ref %s) for %s:%s:%s %r",
+            ref,
+            inv.user.platform,
+            inv.user.tenant_id,
+            inv.user.user_id,
+            inv.command or inv.raw_text[:60],
+        )
+        return Reply.error(BUG_REPLY.format(ref=ref))
+
+    async def _run(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            tenant = await ensure_tenant(session, inv.user.platform, inv.user.tenant_id, now)
+            if spec.dedupe and inv.request_id:
+                earlier = await session.scalar(
+                    select(HandledRequest.reply).where(
+                        HandledRequest.tenant_id == tenant.id,
+                        HandledRequest.request_id == inv.request_id,
+                    )
+                )
+                if earlier is not None:
+                    return reply_from_dict(earlier)
+            ctx = Context(
+                session=session,
+                now=now,
+                content=self.content,
+                settings=self.settings,
+                tenant=tenant,
+                args=Args(args),
+                registry=self.registry,
+                directory=self.directories.get(inv.user.platform),
+            )
+            await self._identify(ctx, inv)
+            if spec.needs_member:
+                ctx.joined()
+            if spec.admin_only and not ctx.is_admin:
+                raise UsageError(f"Only cohort admins can run `/pivot {spec.name}`.")
+            reply = await spec.handler(inv, ctx)
+            if spec.dedupe and inv.request_id:
+                session.add(
+                    HandledRequest(
+                        tenant_id=tenant.id,
+                        request_id=inv.request_id,
+                        user_id=inv.user.user_id,
+                        command=spec.name,
+                        reply=_storable(reply),
+                        handled_at=now,
+                    )
+                )
+            return reply
+
+    async def _identify(self, ctx: Context, inv: Invocation) -> None:
+        """Load the member, their cohort and whether they may run admin commands."""
+        member = await find_member(ctx.session, ctx.tenant.id, inv.user.user_id)
+        if member is not None:
+            ctx.member = member
+            ctx.cohort = await cohort_by_id(ctx.session, ctx.tenant.id, member.cohort_id)
+            if member.display_name != inv.user.display_name[:80] and inv.user.display_name:
+                member.display_name = inv.user.display_name[:80]
+        stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
+        ctx.is_admin = inv.user.is_platform_admin or bool(stored)
+
+
+def _storable(reply: Reply) -> dict[str, Any]:
+    """Attachments are not kept in the request log; a retry gets the text without the file."""
+    data = reply_to_dict(reply)
+    data["blocks"] = [b for b in data["blocks"] if b["type"] not in ("attachment", "image")]
+    return data
+
+
+async def prune_handled_requests(session: AsyncSession, before: Any) -> int:
+    result = await session.execute(delete(HandledRequest).where(HandledRequest.handled_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,55 @@
+"""The two things the core needs from the outside world: the time, and a way to send.
+
+Both are protocols so that tests, the console (``:advance 1w``) and the scheduler can each
+supply their own, and so that the core never imports a platform SDK.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.messages import Address, ChatUser, Reply
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime; every rule that depends on "now" asks this."""
+        ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    platform_message_id: str
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    seconds: float
+    reason: str = "rate limited"
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    reason: str
+
+
+DeliveryResult = Sent | RetryAfter | Undeliverable
+
+
+class Outbox(Protocol):
+    """Sends on one platform. Failures are values, so the deliverer can tell a 429 from a
+    member who closed their DMs."""
+
+    async def send_dm(self, user: ChatUser, reply: Reply) -> DeliveryResult: ...
+
+    async def post(self, address: Address, reply: Reply) -> DeliveryResult: ...
+
+
+class Directory(Protocol):
+    """What an adapter can tell the core about its platform, asked only when it matters."""
+
+    async def channel_problem(self, tenant_id: str, channel_id: str) -> str | None:
+        """Why the bot could not post in this channel (not invited, archived...), or None."""
+        ...

@@ -1,0 +1,81 @@
+"""Tenants, cohorts, members and admins, always looked up inside one tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Cohort, CohortAdmin, Member, Tenant
+from bot.db.upsert import insert_ignore
+
+
+async def ensure_tenant(
+    session: AsyncSession, platform: str, external_id: str, now: datetime
+) -> Tenant:
+    await insert_ignore(
+        session,
+        Tenant,
+        [{"platform": platform, "external_id": external_id, "created_at": now}],
+        ("platform", "external_id"),
+    )
+    tenant = await session.scalar(
+        select(Tenant).where(Tenant.platform == platform, Tenant.external_id == external_id)
+    )
+    assert tenant is not None
+    return tenant
+
+
+async def find_member(session: AsyncSession, tenant_id: int, user_id: str) -> Member | None:
+    return await session.scalar(
+        select(Member).where(Member.tenant_id == tenant_id, Member.user_id == user_id)
+    )
+
+
+async def cohort_by_id(session: AsyncSession, tenant_id: int, cohort_id: int) -> Cohort | None:
+    return await session.scalar(
+        select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.id == cohort_id)
+    )
+
+
+async def cohort_by_name(session: AsyncSession, tenant_id: int, name: str) -> Cohort | None:
+    return await session.scalar(
+        select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.name == name.lower())
+    )
+
+
+async def cohort_by_channel(
+    session: AsyncSession, tenant_id: int, channel_id: str | None
+) -> Cohort | None:
+    if not channel_id:
+        return None
+    return await session.scalar(
+        select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.channel_id == channel_id)
+    )
+
+
+async def cohorts(session: AsyncSession, tenant_id: int) -> list[Cohort]:
+    result = await session.scalars(
+        select(Cohort).where(Cohort.tenant_id == tenant_id).order_by(Cohort.name)
+    )
+    return list(result)
+
+
+async def admin_cohort_ids(session: AsyncSession, tenant_id: int, user_id: str) -> set[int]:
+    """The cohorts of this tenant that ``user_id`` administers in the database."""
+    result = await session.scalars(
+        select(CohortAdmin.cohort_id)
+        .join(Cohort, Cohort.id == CohortAdmin.cohort_id)
+        .where(Cohort.tenant_id == tenant_id, CohortAdmin.user_id == user_id)
+    )
+    return set(result)
+
+
+async def cohort_admin_ids(session: AsyncSession, cohort_id: int) -> list[str]:
+    result = await session.scalars(
+        select(CohortAdmin.user_id)
+        .where(CohortAdmin.cohort_id == cohort_id)
+        .order_by(CohortAdmin.user_id)
+    )
+    return list(result)

@@ -1,0 +1,101 @@
+"""The member's dashboard: ``/pivot status``, ``/pivot milestones`` and the App Home."""
+
+from __future__ import annotations
+
+from bot.messages import Actions, Block, Button, Header, ProgressBar, Reply, Section
+from bot.services.snapshot import MilestoneState, Snapshot
+from bot.views.formatting import day, plural
+
+CHECKIN_BUTTON = Button("Check in", "checkin", style="primary")
+MILESTONES_BUTTON = Button("Milestones", "milestones")
+STATUS_BUTTON = Button("Status", "status")
+
+
+def phase_line(snapshot: Snapshot) -> str:
+    return f"Phase {snapshot.phase.number} of 4 · {snapshot.phase.title}"
+
+
+def plan_line(snapshot: Snapshot) -> str:
+    month = min(snapshot.plan_month, snapshot.plan_months)
+    extra = " (past the plan's end)" if snapshot.plan_month > snapshot.plan_months else ""
+    return (
+        f"Month {month} of {snapshot.plan_months}{extra} · {snapshot.track.key} track · "
+        f"{snapshot.pace.describe()}"
+    )
+
+
+def streak_line(snapshot: Snapshot) -> str:
+    week = "checked in this week" if snapshot.checked_in_this_week else "not checked in this week"
+    return f"Streak: {plural(snapshot.streak, 'week')} · {week}"
+
+
+def next_steps(snapshot: Snapshot) -> list[str]:
+    steps: list[str] = []
+    if snapshot.paused_until is not None:
+        steps.append(
+            f"You're paused until {day(snapshot.paused_until)}. `/pivot resume` when you're back."
+        )
+    if snapshot.manager_conversation_due:
+        steps.append(
+            "Talk to your manager: month 3–4 is the time. Ask for exposure to production "
+            "systems, a stretch project or a rotation to an adjacent team, then "
+            "`/pivot done manager-conversation`."
+        )
+    upcoming = snapshot.next_milestone
+    if upcoming is not None:
+        steps.append(
+            f"Next milestone: {upcoming.milestone.title} (due {day(upcoming.due_on)}) · "
+            f"`/pivot done {upcoming.milestone.key} <link>`"
+        )
+    else:
+        steps.append(
+            f"Every required milestone of phase {snapshot.phase.number} is done: "
+            "the phase-gate quiz comes next."
+        )
+    if not snapshot.checked_in_this_week and snapshot.paused_until is None:
+        steps.append("Check in for this week: `/pivot checkin 5h what you did | blockers`")
+    return steps
+
+
+def status_blocks(snapshot: Snapshot) -> tuple[Block, ...]:
+    phase_states = snapshot.phase_milestones
+    done = sum(1 for m in phase_states if m.done)
+    return (
+        Header(phase_line(snapshot)),
+        Section(plan_line(snapshot)),
+        ProgressBar(done, len(phase_states), f"Phase {snapshot.phase.number} milestones"),
+        Section(streak_line(snapshot)),
+        Section("Next:", tuple(f"• {step}" for step in next_steps(snapshot))),
+        Actions((CHECKIN_BUTTON, MILESTONES_BUTTON)),
+    )
+
+
+def status_reply(snapshot: Snapshot) -> Reply:
+    return Reply.of(*status_blocks(snapshot))
+
+
+def milestone_line(state: MilestoneState) -> str:
+    mark = "✓" if state.done else "·"
+    optional = "" if state.milestone.required else " (optional)"
+    if state.done and state.done_at is not None:
+        when = f"done {day(state.done_at)}"
+        if state.evidence_url:
+            when += f" · {state.evidence_url}"
+    else:
+        when = f"due {day(state.due_on)}"
+    return f"{mark} {state.milestone.key}: {state.milestone.title}{optional} — {when}"
+
+
+def milestones_reply(snapshot: Snapshot) -> Reply:
+    states = snapshot.phase_milestones
+    done = sum(1 for m in states if m.done)
+    return Reply.of(
+        Header(f"{phase_line(snapshot)} — milestones"),
+        ProgressBar(done, len(states), "Done"),
+        Section("", tuple(milestone_line(s) for s in states)),
+        Section(
+            "Mark one done with `/pivot done <key> <evidence link>`; take it back with "
+            "`/pivot undo <key>`."
+        ),
+        Actions((STATUS_BUTTON,)),
+    )
