@@ -1,0 +1,75 @@
+"""The composition root: the one place that knows every part and wires them together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import migrations
+from bot.config import Settings
+from bot.content.loader import ContentError, ContentLibrary, load_library
+from bot.core import PivotCore
+from bot.db.engine import create_engine, session_factory
+from bot.ports import Clock
+
+
+class StartupError(Exception):
+    """A problem a person must fix before the bot can start; printed as one line."""
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def load_content() -> ContentLibrary:
+    try:
+        return load_library()
+    except ContentError as exc:
+        raise StartupError(f"content error: {exc}") from exc
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to head; safe to call on every start."""
+    try:
+        migrations.upgrade(url)
+    except Exception as exc:
+        raise StartupError(f"cannot migrate {url.split('@')[-1]}: {exc}") from exc
+
+
+async def migrate_async(url: str) -> None:
+    await asyncio.to_thread(migrate, url)
+
+
+@dataclass
+class Runtime:
+    """What every entry point needs: settings, an engine, the core."""
+
+    settings: Settings
+    engine: AsyncEngine
+    core: PivotCore
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, clock: Clock, content: ContentLibrary | None = None
+) -> Runtime:
+    engine = create_engine(settings.database_url)
+    core = PivotCore(
+        sessions=session_factory(engine),
+        clock=clock,
+        content=content or load_content(),
+        settings=settings,
+    )
+    return Runtime(settings=settings, engine=engine, core=core)

@@ -1,0 +1,122 @@
+"""One console conversation: the current user, the simulated clock and the last reply.
+
+Each input line gives back the text to print, so the same object serves the interactive REPL,
+piped input and tests.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from adapters.console_adapter.demo import PLATFORM, TENANT
+from adapters.console_adapter.render import render_reply
+from bot.clock import ManualClock
+from bot.core import PivotCore
+from bot.domain.weeks import IsoWeek
+from bot.messages import Address, ChatUser, Invocation, Reply
+
+PREFIX = "/pivot"
+_ADVANCE = re.compile(r"^(\d{1,4})\s*([dwh])$", re.IGNORECASE)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
+CONSOLE_HELP = (
+    "Type `/pivot <command>` (try `/pivot help`) or a console command: :as <name>, "
+    ":advance <N>d|<N>w|<N>h, :now, :due, :press <N>, :quit."
+)
+
+DueRunner = Callable[[], Awaitable[str]]
+
+
+class QuitConsole(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by ``:quit``."""
+
+
+def user_for(name: str) -> ChatUser:
+    return ChatUser(PLATFORM, TENANT, name.lower(), name, is_platform_admin=False)
+
+
+@dataclass
+class ConsoleSession:
+    core: PivotCore
+    clock: ManualClock
+    user_name: str
+    out_dir: Path = Path("pivotbot-out")
+    run_due: DueRunner | None = None
+    last_reply: Reply | None = field(default=None, init=False)
+
+    async def line(self, text: str) -> str:
+        text = text.strip()
+        if not text:
+            return ""
+        if text.startswith(":"):
+            return await self._console_command(text)
+        if text.lower() == PREFIX or text.lower().startswith(PREFIX + " "):
+            return await self._invoke(text[len(PREFIX) :].strip())
+        return CONSOLE_HELP
+
+    async def _invoke(
+        self, raw: str, command: str | None = None, args: dict[str, object] | None = None
+    ) -> str:
+        user = user_for(self.user_name)
+        inv = Invocation(
+            command=command,
+            args=dict(args or {}),  # type: ignore[arg-type]
+            raw_text=raw,
+            user=user,
+            origin=Address(PLATFORM, TENANT, channel_id=None, user_id=user.user_id),
+            request_id=f"console-{uuid.uuid4().hex}",
+        )
+        reply = await self.core.handle(inv)
+        self.last_reply = reply
+        return render_reply(reply, self.out_dir)
+
+    async def _console_command(self, text: str) -> str:
+        word, _, rest = text.partition(" ")
+        rest = rest.strip()
+        match word.lower():
+            case ":quit" | ":q" | ":exit":
+                raise QuitConsole
+            case ":now":
+                return self._describe_now()
+            case ":as":
+                if not _NAME.match(rest):
+                    return "Expected `:as <name>`, e.g. `:as grace` (letters, digits, . _ -)."
+                self.user_name = rest
+                self.last_reply = None
+                return f"Now speaking as {rest}."
+            case ":advance":
+                match = _ADVANCE.match(rest)
+                if not match:
+                    return "Expected `:advance <N>d`, `<N>w` or `<N>h`, e.g. `:advance 1w`."
+                amount, unit = int(match[1]), match[2].lower()
+                delta = {
+                    "d": timedelta(days=amount),
+                    "w": timedelta(weeks=amount),
+                    "h": timedelta(hours=amount),
+                }[unit]
+                self.clock.advance(delta)
+                return self._describe_now()
+            case ":press":
+                return await self._press(rest)
+            case ":due":
+                if self.run_due is None:
+                    return ":due is not available: the scheduler is not part of this build."
+                return await self.run_due()
+        return f"Unknown console command `{word[:20]}`. {CONSOLE_HELP}"
+
+    async def _press(self, rest: str) -> str:
+        buttons = self.last_reply.buttons if self.last_reply else ()
+        if not rest.isdigit() or not 1 <= int(rest) <= len(buttons):
+            if not buttons:
+                return "The last reply has no buttons to press."
+            return f"Expected `:press <N>` with N from 1 to {len(buttons)}, e.g. `:press 1`."
+        button = buttons[int(rest) - 1]
+        return await self._invoke("", command=button.command, args=button.arg_dict)
+
+    def _describe_now(self) -> str:
+        now = self.clock.now()
+        return f"Now: {now:%A %Y-%m-%d %H:%M} UTC (ISO week {IsoWeek.of(now.date())})"
