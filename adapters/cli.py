@@ -114,7 +114,9 @@ def _serve(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    raise StartupError("serving Slack or Discord is not part of this build yet")
+    from adapters.serve import serve
+
+    return asyncio.run(serve(settings))
 
 
 def _console(settings: Settings, db: str | None, now: datetime | None, as_name: str) -> int:

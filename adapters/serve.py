@@ -1,0 +1,80 @@
+"""``pivotbot serve``: every configured platform, the HTTP server and the scheduler, in one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+from sqlalchemy import text
+
+from adapters.composition import Runtime, build_runtime, migrate_async
+from adapters.platform_service import PlatformService
+from bot.clock import SystemClock
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_services(runtime: Runtime) -> list[PlatformService]:
+    """The platforms whose settings are present; imported lazily so an unused SDK costs nothing."""
+    services: list[PlatformService] = []
+    settings = runtime.settings
+    if settings.slack_configured:
+        from adapters.slack_adapter.service import build_slack_service
+
+        services.append(build_slack_service(runtime))
+    if settings.discord_configured:
+        from adapters.discord_adapter.service import build_discord_service
+
+        services.append(build_discord_service(runtime))
+    return services
+
+
+def health_routes(runtime: Runtime) -> list[web.RouteDef]:
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not healthy", never a traceback
+            log.warning("health check failed: %s", exc)
+            return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+        return web.json_response({"status": "ok", "database": "up"})
+
+    return [web.get("/healthz", healthz)]
+
+
+async def serve(settings: Settings) -> int:
+    await migrate_async(settings.database_url)
+    runtime = build_runtime(settings, SystemClock())
+    services = build_services(runtime)
+    for service in services:
+        if service.directory is not None:
+            runtime.core.directories[service.platform] = service.directory
+    app = web.Application()
+    app.add_routes(health_routes(runtime))
+    for service in services:
+        service.add_routes(app)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    log.info("listening on %s:%s", settings.host, settings.port)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stopping.set)
+    try:
+        for service in services:
+            await service.start()
+        await stopping.wait()
+        log.info("shutting down")
+    finally:
+        for service in reversed(services):
+            await service.stop()
+        await runner.cleanup()
+        await runtime.close()
+    return 0
