@@ -22,5 +22,8 @@ class PlatformService(Protocol):
     async def start(self) -> None:
         """Connect; returns once the platform is ready to receive."""
 
+    async def start_outbound(self) -> None:
+        """Make ``outbox`` usable without receiving anything (``pivotbot jobs run-due``)."""
+
     async def stop(self) -> None:
         """Disconnect, letting in-flight work finish."""

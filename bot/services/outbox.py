@@ -1,0 +1,61 @@
+"""Queue a DM or a channel post in the durable outbox; the scheduler's deliverer sends it.
+
+Commands never send directly: a message is a row first, written in the same transaction as
+the change that caused it, so a rollback also cancels the message and a retry cannot send it
+twice (the idempotency key is unique).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Delivery
+from bot.db.upsert import insert_ignore
+from bot.messages import Reply
+from bot.reply_codec import reply_to_dict
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    kind: str,
+    key: str,
+    reply: Reply,
+    now: datetime,
+    member_id: int | None = None,
+    user_id: str | None = None,
+    channel_id: str | None = None,
+    due_at: datetime | None = None,
+    stale_after: datetime | None = None,
+) -> bool:
+    """Add one delivery unless ``key`` exists already; return whether it was added.
+
+    Give ``user_id`` for a DM or ``channel_id`` for a channel post.
+    """
+    if (user_id is None) == (channel_id is None):
+        raise ValueError("a delivery goes to exactly one of a user or a channel")
+    inserted = await insert_ignore(
+        session,
+        Delivery,
+        [
+            {
+                "tenant_id": tenant_id,
+                "member_id": member_id,
+                "kind": kind,
+                "idempotency_key": key,
+                "target_user_id": user_id,
+                "target_channel_id": channel_id,
+                "payload": reply_to_dict(reply),
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": due_at or now,
+                "stale_after": stale_after,
+            }
+        ],
+        ("idempotency_key",),
+    )
+    return inserted > 0
