@@ -33,7 +33,7 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-bench: migrate
+bench: $(STAMP)
 	$(BIN)/python bench/commands.py
 
 clean:

@@ -22,14 +22,24 @@ MAX_INPUT_CHARS = 2000
 _TOKEN = re.compile(r"<[^<>\s]*(?:\|[^<>]*)?>|\||[^\s|]+")
 _HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:h|hr|hrs|hour|hours)?$", re.IGNORECASE)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
+# Kinds whose length is the user's choice; the others fail on their own format first.
+_FREE_FORM = frozenset(
+    {ArgKind.TEXT, ArgKind.WORD, ArgKind.URL, ArgKind.USER, ArgKind.CHANNEL, ArgKind.TIMEZONE}
+)
+
+
 def tokenize(text: str) -> list[str]:
-    """Split on whitespace, keep ``|`` as its own token and keep ``<@U1|name>`` mentions whole."""
-    return _TOKEN.findall(text)
+    """Split on whitespace, keep ``|`` as its own token and keep ``<@U1|name>`` mentions whole.
+
+    Control characters go first: they are never meant, and PostgreSQL refuses NUL in text.
+    """
+    return _TOKEN.findall(_CONTROL.sub("", text))
 
 
 class Registry:
@@ -151,8 +161,8 @@ def validate(spec: CommandSpec, raw: Mapping[str, ArgValue]) -> dict[str, ArgVal
 
 def convert(arg: Arg, given: ArgValue) -> ArgValue:
     """One argument to its normal form; a ``ValueError`` message says what was wrong."""
-    text = str(given).strip()
-    if len(text) > arg.max_length:
+    text = _CONTROL.sub("", str(given)).strip()
+    if arg.kind in _FREE_FORM and len(text) > arg.max_length:
         raise ValueError(f"{arg.name} is {len(text)} characters; the limit is {arg.max_length}")
     match arg.kind:
         case ArgKind.TEXT:

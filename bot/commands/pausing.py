@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.commands.context import Context, UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.db.models import Pause
+from bot.domain.weeks import local_date
 from bot.messages import Invocation, Reply, Section
 from bot.views.formatting import day, plural
 
@@ -28,13 +29,14 @@ async def pause(inv: Invocation, ctx: Context) -> Reply:
     member, _cohort = ctx.joined()
     weeks = ctx.args.integer("weeks")
     until = ctx.now + timedelta(weeks=weeks)
+    until_day = day(local_date(until, member.timezone))
     current = await _active_pause(ctx, member.id)
     if current is not None:
         current.ends_at = until
-        headline = f"Your pause now runs {plural(weeks, 'week')} from today, until {day(until)}."
+        headline = f"Your pause now runs {plural(weeks, 'week')} from today, until {until_day}."
     else:
         ctx.session.add(Pause(member_id=member.id, starts_at=ctx.now, ends_at=until))
-        headline = f"Paused for {plural(weeks, 'week')}, until {day(until)}."
+        headline = f"Paused for {plural(weeks, 'week')}, until {until_day}."
     return Reply.of(
         Section(
             headline,

@@ -49,7 +49,7 @@ class Snapshot:
     plan_fraction: float
     streak: int
     checked_in_this_week: bool
-    paused_until: datetime | None
+    paused_until: date | None  # the member's local date
     milestones: tuple[MilestoneState, ...]  # every phase, in plan order
     checkin_weeks: frozenset[IsoWeek]
 
@@ -149,10 +149,15 @@ async def load_snapshot(
         ),
         streak=current_streak(weeks, paused_weeks, this_week),
         checked_in_this_week=this_week in weeks,
-        paused_until=max((p.ends_at for p in active), default=None),
+        paused_until=_local_end(active, member.timezone),
         milestones=tuple(states),
         checkin_weeks=weeks,
     )
+
+
+def _local_end(active: list[Pause], timezone: str) -> date | None:
+    latest = max((p.ends_at for p in active), default=None)
+    return None if latest is None else local_date(latest, timezone)
 
 
 def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:

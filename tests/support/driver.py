@@ -27,7 +27,9 @@ class BotDriver:
             tenant or self.tenant,
             name.lower(),
             name,
-            is_platform_admin=name.lower() in self.admins,
+            # Platform admins of the driver's own workspace only, as Slack and Discord flag them.
+            is_platform_admin=name.lower() in self.admins
+            and (tenant or self.tenant) == self.tenant,
         )
 
     def invocation(
