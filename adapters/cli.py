@@ -18,11 +18,13 @@ from adapters.composition import (
     migrate,
 )
 from adapters.console_adapter.demo import ensure_demo
+from adapters.console_adapter.outbox import ConsoleOutbox
 from adapters.console_adapter.repl import run_console
 from adapters.console_adapter.session import ConsoleSession
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
+from scheduler.jobs import DueJobs
 
 DEFAULT_CONSOLE_USER = "ada"
 
@@ -64,6 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_CONSOLE_USER,
         help=f"who you are (default: {DEFAULT_CONSOLE_USER})",
     )
+    jobs = commands.add_parser("jobs", help="the scheduler's work, on demand")
+    job_commands = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run_due = job_commands.add_parser(
+        "run-due", help="plan and deliver what is due once, then exit"
+    )
+    run_due.add_argument("--now", metavar="ISO", type=parse_now, help="act as if it were this time")
+    job_status = job_commands.add_parser("status", help="outbox counts and the next due times")
+    job_status.add_argument(
+        "--now", metavar="ISO", type=parse_now, help="act as if it were this time"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="migrate the database to the latest schema")
@@ -81,7 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    configure_logging(settings)
+    serving = args.command == "serve" or (
+        args.command == "run" and (settings.slack_configured or settings.discord_configured)
+    )
+    configure_logging(settings, quiet_by_default=not serving)
     try:
         return _dispatch(args, settings)
     except StartupError as exc:
@@ -97,6 +112,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         case "console":
             return _console(settings, args.db, args.now, args.as_name)
+        case "jobs":
+            from adapters import jobs_commands
+
+            if args.jobs_command == "run-due":
+                return asyncio.run(jobs_commands.run_due(settings, args.now))
+            return asyncio.run(jobs_commands.status(settings, args.now))
         case "run":
             if settings.slack_configured or settings.discord_configured:
                 return _serve(settings)
@@ -136,7 +157,9 @@ async def _console_async(
         await ensure_demo(
             runtime.core.sessions, clock.now(), settings.default_timezone, as_name.lower()
         )
-        session = ConsoleSession(runtime.core, clock, as_name)
+        outbox = ConsoleOutbox()
+        jobs = DueJobs(runtime.core.sessions, clock, content, {"console": outbox})
+        session = ConsoleSession(runtime.core, clock, as_name, jobs=jobs, outbox=outbox)
         return await run_console(session)
     finally:
         await runtime.close()

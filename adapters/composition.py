@@ -14,16 +14,21 @@ from bot.config import Settings
 from bot.content.loader import ContentError, ContentLibrary, load_library
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
-from bot.ports import Clock
+from bot.ports import Clock, Outbox
+from scheduler.jobs import DueJobs
+from scheduler.rate_limits import RateCap, SendLimiter
 
 
 class StartupError(Exception):
     """A problem a person must fix before the bot can start; printed as one line."""
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, quiet_by_default: bool = False) -> None:
+    """Log to stderr; the console shows only warnings unless LOG_LEVEL says otherwise."""
+    explicit = "log_level" in settings.model_fields_set
+    level = settings.log_level if explicit or not quiet_by_default else "WARNING"
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=level.upper(),
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
@@ -48,6 +53,25 @@ def migrate(url: str) -> None:
 
 async def migrate_async(url: str) -> None:
     await asyncio.to_thread(migrate, url)
+
+
+def rate_caps(settings: Settings) -> dict[str, RateCap]:
+    return {
+        "slack": RateCap(settings.slack_send_rate_per_workspace, settings.slack_send_rate_total),
+        "discord": RateCap(settings.discord_send_rate_per_guild, settings.discord_send_rate_total),
+    }
+
+
+def due_jobs(runtime: Runtime, outboxes: dict[str, Outbox]) -> DueJobs:
+    settings = runtime.settings
+    return DueJobs(
+        runtime.core.sessions,
+        runtime.core.clock,
+        runtime.core.content,
+        outboxes,
+        SendLimiter(rate_caps(settings)),
+        concurrency=settings.delivery_concurrency,
+    )
 
 
 @dataclass

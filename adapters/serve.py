@@ -10,10 +10,11 @@ import signal
 from aiohttp import web
 from sqlalchemy import text
 
-from adapters.composition import Runtime, build_runtime, migrate_async
+from adapters.composition import Runtime, build_runtime, due_jobs, migrate_async
 from adapters.platform_service import PlatformService
 from bot.clock import SystemClock
 from bot.config import Settings
+from scheduler.runtime import SchedulerRuntime
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,15 @@ async def serve(settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stopping.set)
+    scheduler = SchedulerRuntime(due_jobs(runtime, {s.platform: s.outbox for s in services}))
     try:
         for service in services:
             await service.start()
+        scheduler.start()
         await stopping.wait()
-        log.info("shutting down")
+        log.info("shutting down: finishing sends in flight")
     finally:
+        await scheduler.stop()
         for service in reversed(services):
             await service.stop()
         await runner.cleanup()

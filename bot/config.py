@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     default_timezone: str = "UTC"
 
+    # Delivery pacing. Slack allows about one message per second per channel and caps
+    # conversations.open per workspace; Discord allows 50 requests per second per bot, and a DM
+    # costs two. The defaults stay well inside both.
+    slack_send_rate_per_workspace: float = Field(default=1.0, gt=0)
+    slack_send_rate_total: float = Field(default=20.0, gt=0)
+    discord_send_rate_per_guild: float = Field(default=5.0, gt=0)
+    discord_send_rate_total: float = Field(default=20.0, gt=0)
+    delivery_concurrency: int = Field(default=16, ge=1, le=64)
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -73,3 +73,10 @@ def test_a_repeated_autumn_wall_time_takes_the_first_occurrence() -> None:
 def test_weeks_spanned_crosses_the_year_boundary_through_week_53() -> None:
     spanned = weeks_spanned(date(2026, 12, 24), date(2027, 1, 5))
     assert spanned == {IsoWeek(2026, 52), IsoWeek(2026, 53), IsoWeek(2027, 1)}
+
+
+def test_week_indices_are_consecutive_through_week_53() -> None:
+    weeks = [IsoWeek(2026, 52), IsoWeek(2026, 53), IsoWeek(2027, 1), IsoWeek(2027, 2)]
+    assert [w.index - weeks[0].index for w in weeks] == [0, 1, 2, 3]
+    assert all(IsoWeek.from_index(w.index) == w for w in weeks)
+    assert IsoWeek.parse("2026-W53") == IsoWeek(2026, 53)

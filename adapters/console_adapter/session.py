@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from adapters.console_adapter.demo import PLATFORM, TENANT
+from adapters.console_adapter.outbox import ConsoleOutbox
 from adapters.console_adapter.render import render_reply
 from bot.clock import ManualClock
 from bot.core import PivotCore
 from bot.domain.weeks import IsoWeek
 from bot.messages import Address, ChatUser, Invocation, Reply
+from scheduler.jobs import DueJobs
 
 PREFIX = "/pivot"
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dwh])$", re.IGNORECASE)
@@ -27,8 +28,6 @@ CONSOLE_HELP = (
     "Type `/pivot <command>` (try `/pivot help`) or a console command: :as <name>, "
     ":advance <N>d|<N>w|<N>h, :now, :due, :press <N>, :quit."
 )
-
-DueRunner = Callable[[], Awaitable[str]]
 
 
 class QuitConsole(Exception):  # noqa: N818 - a signal, not an error
@@ -45,7 +44,8 @@ class ConsoleSession:
     clock: ManualClock
     user_name: str
     out_dir: Path = Path("pivotbot-out")
-    run_due: DueRunner | None = None
+    jobs: DueJobs | None = None
+    outbox: ConsoleOutbox | None = None
     last_reply: Reply | None = field(default=None, init=False)
 
     async def line(self, text: str) -> str:
@@ -103,9 +103,7 @@ class ConsoleSession:
             case ":press":
                 return await self._press(rest)
             case ":due":
-                if self.run_due is None:
-                    return ":due is not available: the scheduler is not part of this build."
-                return await self.run_due()
+                return await self._due()
         return f"Unknown console command `{word[:20]}`. {CONSOLE_HELP}"
 
     async def _press(self, rest: str) -> str:
@@ -116,6 +114,18 @@ class ConsoleSession:
             return f"Expected `:press <N>` with N from 1 to {len(buttons)}, e.g. `:press 1`."
         button = buttons[int(rest) - 1]
         return await self._invoke("", command=button.command, args=button.arg_dict)
+
+    async def _due(self) -> str:
+        """Plan and deliver at the simulated time; what was sent is printed, DMs and posts."""
+        if self.jobs is None or self.outbox is None:
+            return ":due needs the scheduler, which this console was started without."
+        await self.jobs.run_due()
+        lines = self.outbox.take()
+        mine = self.outbox.last_dm.pop(user_for(self.user_name).user_id, None)
+        self.outbox.last_dm.clear()
+        if mine is not None:
+            self.last_reply = mine  # so :press answers the DM you just got
+        return "\n".join(lines) if lines else "Nothing is due."
 
     def _describe_now(self) -> str:
         now = self.clock.now()

@@ -14,34 +14,32 @@ from bot.domain.weeks import IsoWeek
 def current_streak(
     checkin_weeks: Iterable[IsoWeek], paused_weeks: Iterable[IsoWeek], this_week: IsoWeek
 ) -> int:
-    done = set(checkin_weeks)
+    done = {w.index for w in checkin_weeks}
     if not done:
         return 0
-    paused = set(paused_weeks)
+    paused = {w.index for w in paused_weeks}
     earliest = min(done)
-    week = this_week if this_week in done else this_week.previous()
+    week = this_week.index if this_week.index in done else this_week.index - 1
     streak = 0
     while week >= earliest:
         if week in done:
             streak += 1
         elif week not in paused:
             break
-        week = week.previous()
+        week -= 1
     return streak
 
 
 def longest_streak(checkin_weeks: Iterable[IsoWeek], paused_weeks: Iterable[IsoWeek]) -> int:
-    done = set(checkin_weeks)
+    done = {w.index for w in checkin_weeks}
     if not done:
         return 0
-    paused = set(paused_weeks)
+    paused = {w.index for w in paused_weeks}
     best = run = 0
-    week, last = min(done), max(done)
-    while week <= last:
+    for week in range(min(done), max(done) + 1):
         if week in done:
             run += 1
             best = max(best, run)
         elif week not in paused:
             run = 0
-        week = week.next()
     return best

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -27,12 +28,19 @@ class IsoWeek:
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
-        match = _WEEK.match(text)
-        if not match:
-            raise ValueError(f"not an ISO week: {text!r}")
-        week = cls(int(match[1]), int(match[2]))
-        week.monday()  # rejects week 53 in a 52-week year
-        return week
+        return _parse_week(text)
+
+    @cached_property
+    def index(self) -> int:
+        """Weeks since an arbitrary origin: consecutive weeks differ by one, across years.
+
+        Streaks walk years of weeks for thousands of members; integers make that cheap.
+        """
+        return _first_week_index(self.year) + self.week - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> IsoWeek:
+        return cls.of(date.fromordinal(index * 7 + 1))
 
     def monday(self) -> date:
         return date.fromisocalendar(self.year, self.week, 1)
@@ -49,6 +57,29 @@ class IsoWeek:
     def weeks_until(self, other: IsoWeek) -> int:
         """How many weeks ``other`` lies after this one (negative when before)."""
         return (other.monday() - self.monday()).days // 7
+
+
+@lru_cache(maxsize=8192)
+def _parse_week(text: str) -> IsoWeek:
+    """Cached: the scheduler parses years of stored weeks for every member it plans, and
+    there are only about fifty distinct weeks a year."""
+    match = _WEEK.match(text)
+    if not match:
+        raise ValueError(f"not an ISO week: {text!r}")
+    year, week = int(match[1]), int(match[2])
+    if not 1 <= week <= _weeks_in_year(year):
+        raise ValueError(f"{year} has no ISO week {week}")
+    return IsoWeek(year, week)
+
+
+@lru_cache(maxsize=512)
+def _weeks_in_year(year: int) -> int:
+    return date(year, 12, 28).isocalendar().week
+
+
+@lru_cache(maxsize=512)
+def _first_week_index(year: int) -> int:
+    return (date.fromisocalendar(year, 1, 1).toordinal() - 1) // 7
 
 
 def local_now(moment: datetime, timezone: str) -> datetime:

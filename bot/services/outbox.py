@@ -8,6 +8,7 @@ twice (the idempotency key is unique).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,32 +31,57 @@ async def enqueue(
     channel_id: str | None = None,
     due_at: datetime | None = None,
     stale_after: datetime | None = None,
+    period: str | None = None,
 ) -> bool:
     """Add one delivery unless ``key`` exists already; return whether it was added.
 
     Give ``user_id`` for a DM or ``channel_id`` for a channel post.
     """
+    row = delivery_row(
+        tenant_id=tenant_id,
+        kind=kind,
+        key=key,
+        reply=reply,
+        now=now,
+        member_id=member_id,
+        user_id=user_id,
+        channel_id=channel_id,
+        due_at=due_at,
+        stale_after=stale_after,
+        period=period,
+    )
+    return await insert_ignore(session, Delivery, [row], ("idempotency_key",)) > 0
+
+
+def delivery_row(
+    *,
+    tenant_id: int,
+    kind: str,
+    key: str,
+    reply: Reply,
+    now: datetime,
+    member_id: int | None = None,
+    user_id: str | None = None,
+    channel_id: str | None = None,
+    due_at: datetime | None = None,
+    stale_after: datetime | None = None,
+    period: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one pending delivery; the planner inserts many at once."""
     if (user_id is None) == (channel_id is None):
         raise ValueError("a delivery goes to exactly one of a user or a channel")
-    inserted = await insert_ignore(
-        session,
-        Delivery,
-        [
-            {
-                "tenant_id": tenant_id,
-                "member_id": member_id,
-                "kind": kind,
-                "idempotency_key": key,
-                "target_user_id": user_id,
-                "target_channel_id": channel_id,
-                "payload": reply_to_dict(reply),
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "next_attempt_at": due_at or now,
-                "stale_after": stale_after,
-            }
-        ],
-        ("idempotency_key",),
-    )
-    return inserted > 0
+    return {
+        "tenant_id": tenant_id,
+        "member_id": member_id,
+        "kind": kind,
+        "period": period,
+        "idempotency_key": key,
+        "target_user_id": user_id,
+        "target_channel_id": channel_id,
+        "payload": reply_to_dict(reply),
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": due_at or now,
+        "stale_after": stale_after,
+    }

@@ -6,7 +6,9 @@ they can never disagree about pace or streak.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -87,27 +89,70 @@ def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
     return roadmap.track(member.track) or roadmap.tracks[0]
 
 
+@dataclass(frozen=True)
+class Mark:
+    done_at: datetime
+    evidence_url: str | None
+
+
+@dataclass(frozen=True)
+class MemberHistory:
+    """The rows a snapshot needs, loaded in bulk so the scheduler can plan thousands at once."""
+
+    progress: dict[str, Mark] = field(default_factory=dict)
+    weeks: frozenset[IsoWeek] = frozenset()
+    pauses: tuple[Pause, ...] = ()
+
+
+async def load_histories(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, MemberHistory]:
+    progress: dict[int, dict[str, Mark]] = defaultdict(dict)
+    weeks: dict[int, set[IsoWeek]] = defaultdict(set)
+    pauses: dict[int, list[Pause]] = defaultdict(list)
+    for chunk in _chunks(member_ids):
+        for member_id, key, done_at, evidence in await session.execute(
+            select(
+                MilestoneProgress.member_id,
+                MilestoneProgress.milestone_key,
+                MilestoneProgress.done_at,
+                MilestoneProgress.evidence_url,
+            ).where(MilestoneProgress.member_id.in_(chunk))
+        ):
+            progress[member_id][key] = Mark(done_at, evidence)
+        for member_id, iso_week in await session.execute(
+            select(Checkin.member_id, Checkin.iso_week).where(Checkin.member_id.in_(chunk))
+        ):
+            weeks[member_id].add(IsoWeek.parse(iso_week))
+        for pause in await session.scalars(select(Pause).where(Pause.member_id.in_(chunk))):
+            pauses[pause.member_id].append(pause)
+    return {
+        member_id: MemberHistory(
+            progress[member_id], frozenset(weeks[member_id]), tuple(pauses[member_id])
+        )
+        for member_id in member_ids
+    }
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 async def load_snapshot(
     session: AsyncSession, member: Member, cohort: Cohort, roadmap: Roadmap, now: datetime
 ) -> Snapshot:
     del cohort  # the plan start is stored on the member when they join
+    history = (await load_histories(session, [member.id]))[member.id]
+    return compute_snapshot(member, roadmap, now, history)
+
+
+def compute_snapshot(
+    member: Member, roadmap: Roadmap, now: datetime, history: MemberHistory
+) -> Snapshot:
     today = local_date(now, member.timezone)
     track = member_roadmap_track(member, roadmap)
     windows = phase_windows(member.plan_start, track.phase_months)
-
-    progress = {
-        row.milestone_key: row
-        for row in await session.scalars(
-            select(MilestoneProgress).where(MilestoneProgress.member_id == member.id)
-        )
-    }
-    weeks = frozenset(
-        IsoWeek.parse(w)
-        for w in await session.scalars(
-            select(Checkin.iso_week).where(Checkin.member_id == member.id)
-        )
-    )
-    pauses = list(await session.scalars(select(Pause).where(Pause.member_id == member.id)))
+    progress, weeks, pauses = history.progress, history.weeks, list(history.pauses)
 
     states: list[MilestoneState] = []
     targets: list[MilestoneTarget] = []

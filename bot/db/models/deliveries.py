@@ -15,7 +15,10 @@ class Delivery(Base):
     """One message to send exactly once, named by its key, e.g. ``nudge:42:2026-W48``."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_deliveries_kind_period", "kind", "period"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
@@ -23,6 +26,7 @@ class Delivery(Base):
         ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str | None] = mapped_column(String(16))  # e.g. "2026-W48" or "month-3"
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     target_user_id: Mapped[str | None] = mapped_column(String(64))
     target_channel_id: Mapped[str | None] = mapped_column(String(64))

@@ -31,6 +31,10 @@ class Member(Base):
     leaderboard_visible: Mapped[bool] = mapped_column(Boolean, default=True)
     dms_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     left_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # "supported", "unsupported" or "later": the answer to the manager-conversation prompt.
+    manager_outcome: Mapped[str | None] = mapped_column(String(16))
+    # Why DMs to this member cannot be delivered (closed DMs, left the workspace), for admins.
+    dm_problem: Mapped[str | None] = mapped_column(String(200))
 
 
 class Pause(Base):

@@ -1,0 +1,114 @@
+"""The messages the scheduler sends: nudges, the quiet-member note, the manager prompt and the
+admins' notes. They are views like any other, so every platform renders them the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.messages import Actions, Button, Header, Reply, Section
+from bot.services.snapshot import Snapshot
+from bot.views.formatting import day, plural
+from bot.views.status import CHECKIN_BUTTON, STATUS_BUTTON
+
+PAUSE_BUTTON = Button("Pause 4 weeks", "pause", (("weeks", 4),))
+
+
+def nudge_reply(snapshot: Snapshot, name: str) -> Reply:
+    upcoming = snapshot.next_milestone
+    focus = (
+        f"This week's focus: {upcoming.milestone.title} (due {day(upcoming.due_on)})."
+        if upcoming is not None
+        else f"Every required milestone of phase {snapshot.phase.number} is done: "
+        "the phase-gate quiz is your focus."
+    )
+    streak = (
+        f"Your streak is {plural(snapshot.streak, 'week')}; a check-in keeps it going."
+        if snapshot.streak
+        else "A check-in this week starts a new streak."
+    )
+    return Reply.of(
+        Header(f"Hi {name}, time for your {snapshot.this_week} check-in"),
+        Section(
+            focus,
+            (
+                f"Month {snapshot.plan_month} of {snapshot.plan_months} · "
+                f"{snapshot.pace.describe()}",
+                streak,
+                "Reply with `/pivot checkin 5h what you did | blockers`.",
+            ),
+        ),
+        Actions((CHECKIN_BUTTON, STATUS_BUTTON)),
+    )
+
+
+def quiet_reply(name: str) -> Reply:
+    """Sent once after three unanswered nudges, instead of a fourth: kind, never nagging."""
+    return Reply.of(
+        Section(
+            f"Hi {name}, it has been a few quiet weeks. That happens to everyone on a long plan.",
+            (
+                "Busy stretch? `/pivot pause 4` stops the nudges and keeps your streak safe.",
+                "Pace not right? The fast and standard tracks differ by six months; your cohort "
+                "admin can help you choose, and `/pivot status` shows where you stand.",
+                "From now on I'll only check in every four weeks until you do.",
+            ),
+        ),
+        Actions((CHECKIN_BUTTON, PAUSE_BUTTON)),
+    )
+
+
+def manager_prompt_reply(name: str, plan_month: int, again: bool) -> Reply:
+    opening = (
+        f"Hi {name}, you asked me to come back to this: it's month {plan_month} of your plan."
+        if again
+        else f"Hi {name}, it's month {plan_month} of your plan: time to talk to your manager."
+    )
+    return Reply.of(
+        Header("The conversation with your manager"),
+        Section(
+            opening,
+            (
+                "Most people who make this move do part of it inside their current company, "
+                "and months 3 and 4 are the moment to raise it.",
+                "Bring a concrete ask: exposure to production systems, a stretch project, or a "
+                "temporary rotation to an adjacent team. Frame it as growing at the company.",
+                "If your manager won't support it, you have still learned something important "
+                "about the next twelve months.",
+                "How did it go?",
+            ),
+        ),
+        Actions(
+            (
+                Button("Supported", "manager", (("outcome", "supported"),), "primary"),
+                Button("Not supported", "manager", (("outcome", "unsupported"),)),
+                Button("Ask me later", "manager", (("outcome", "later"),)),
+            )
+        ),
+    )
+
+
+def admin_digest_reply(
+    cohort: str, week: str, quiet: Sequence[str], unreachable: Sequence[str]
+) -> Reply:
+    """Private to admins: who has gone quiet and who cannot be reached. Never in the channel."""
+    fields: list[str] = []
+    if quiet:
+        fields.append(f"Quiet for three weeks or more: {', '.join(quiet)}")
+    if unreachable:
+        fields.append(f"DMs can't reach: {', '.join(unreachable)}")
+    return Reply.of(
+        Header(f"Cohort {cohort} · admin digest for {week}"),
+        Section(
+            "Only you and the other admins of this cohort see this.",
+            (*fields, "A personal word often helps more than another reminder."),
+        ),
+    )
+
+
+def no_channel_reply(cohort: str) -> Reply:
+    return Reply.of(
+        Section(
+            f"Cohort {cohort} has no channel, so its weekly leaderboard isn't posted.",
+            (f"Set one with `/pivot cohort channel {cohort} #channel`.",),
+        )
+    )
