@@ -25,6 +25,7 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+_REF = re.compile(r"^([A-Za-z0-9_]{1,64})\|([^<>|\n]{1,100})$")  # the normal form, "id|name"
 
 
 def tokenize(text: str) -> list[str]:
@@ -254,7 +255,9 @@ def _url(arg: Arg, text: str) -> str:
 
 
 def _mention(arg: Arg, text: str, pattern: re.Pattern[str], sigil: str) -> str:
-    match = pattern.match(text)
+    """A mention, a bare name or the normal form ``id|name``, which typed options (Discord)
+    and button arguments carry, so a validated value validates again unchanged."""
+    match = pattern.match(text) or _REF.match(text)
     if match:
         return f"{match[1]}|{match[2] or match[1]}"
     name = text.removeprefix(sigil)
