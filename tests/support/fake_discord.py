@@ -54,6 +54,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.users: dict[int, dict[str, Any]] = {}
         self.closed_dms: set[int] = set()
+        self.token = "test-token"  # the only bot token this Discord accepts
         self.gateway = FakeGateway(self)
         self._failures: list[Failure] = []
         self._ids = itertools.count(1_300_000_000_000_000_000)
@@ -149,6 +150,10 @@ class FakeDiscord:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body, files = await _read_body(request)
+        auth = request.headers.get("Authorization")
+        if auth is not None and auth != f"Bot {self.token}":
+            self._record(Call(request.method, path, body, files, 401))
+            return _json({"code": 0, "message": "401: Unauthorized"}, 401)
         for failure in self._failures:
             matches = failure.method == request.method and failure.path.fullmatch(path)
             if failure.times > 0 and matches:
