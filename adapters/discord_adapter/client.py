@@ -87,5 +87,8 @@ class PivotClient(discord.Client):
                 log.info("registered /pivot %s (%d top-level command)", where, len(synced))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Forms come here; buttons go to ``PivotButton``, except ones it cannot read."""
         if interaction.type is discord.InteractionType.modal_submit:
             await self.inbound.on_form(interaction)
+        elif interaction.type is discord.InteractionType.component:
+            await self.inbound.on_unreadable_button(interaction)

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 DEFER_AFTER_SECONDS = 2.0
 POSTED_LINE = "Posted for everyone below."
 EXPIRED_BUTTON_LINE = "That button has expired. Run the command again, e.g. `/pivot status`."
+UNREADABLE_BUTTON_LINE = "That button is from an older pivotbot. Run `/pivot help` to carry on."
 NO_SERVER_LINE = (
     "In a DM I can only help once you've joined a cohort: run `/pivot {command}` in your "
     "server's channel, e.g. `/pivot join` there first."
@@ -79,6 +80,13 @@ class DiscordInbound:
             await self._open_form(interaction, spec, given, action.guild_id)
             return
         await self._answer(interaction, action.command, action, action.guild_id)
+
+    async def on_unreadable_button(self, interaction: discord.Interaction) -> None:
+        """A button whose id no ``PivotButton`` matches would otherwise fail in silence."""
+        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        action = parse(str(data.get("custom_id", "")))
+        if action is None or action.kind != BUTTON:
+            await answer_line(interaction, UNREADABLE_BUTTON_LINE)
 
     async def on_form(self, interaction: discord.Interaction) -> None:
         data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]

@@ -190,3 +190,19 @@ async def test_long_button_arguments_are_kept_server_side_and_survive_a_restart(
         assert f"Evidence: {LONG_EVIDENCE}" in pressed.text
     finally:
         await restarted.stop()
+
+
+async def test_a_button_pivotbot_can_no_longer_read_gets_one_line(
+    discord_bot: DiscordDriver,
+) -> None:
+    old = {
+        **discord_bot.fake.message(A_SPRING, {"content": "old"}, {}),
+        "components": [
+            {
+                "type": 1,
+                "components": [{"type": 2, "style": 1, "label": "Old", "custom_id": "v1-ci"}],
+            }
+        ],
+    }
+    answer = await discord_bot.press(old, "Old", by=ADA, in_channel=A_SPRING)
+    assert answer.text == "That button is from an older pivotbot. Run `/pivot help` to carry on."

@@ -10,7 +10,7 @@ from bot.commands.registry import default_registry
 from bot.commands.spec import CommandSpec
 from bot.config import Settings
 from bot.core import PivotCore
-from bot.messages import Invocation, Reply, Section
+from bot.messages import Actions, Button, Invocation, Reply, Section
 from tests.discord.conftest import started
 from tests.support.discord_driver import (
     ADA,
@@ -64,7 +64,8 @@ def slow_spec(release: asyncio.Event, *, public: bool = False) -> CommandSpec:
     async def slow(inv: Invocation, ctx: Context) -> Reply:
         del inv, ctx
         await release.wait()
-        return Reply.of(Section("The long answer."), ephemeral=not public)
+        status = Actions((Button("Status", "status"),))
+        return Reply.of(Section("The long answer."), status, ephemeral=not public)
 
     return CommandSpec(
         name="slow",
@@ -100,6 +101,7 @@ async def test_a_slow_answer_is_deferred_then_followed_up_privately(
     (followup,) = [c for c in answer.calls if c.path.startswith("/webhooks/")]
     assert followup.method == "POST"
     assert followup.body["content"] == "The long answer."
+    assert followup.body["components"][0]["components"][0]["custom_id"] == "pivot:status:"
 
 
 async def test_a_slow_public_answer_is_posted_for_everyone_after_the_defer(

@@ -21,6 +21,7 @@ from tests.support.discord_driver import ADA, GUILD_A, OLGA, Answer, message_tex
 from tests.support.discord_payloads import APP_ID, form, slash
 from tests.support.fake_discord import WAIT, FakeDiscord
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -111,9 +112,9 @@ async def test_pivotbot_serve_answers_discord_end_to_end_and_stops_cleanly(
         fake_discord, form(opened.callback["data"]["custom_id"], values, by=ADA, **where)
     )
     assert message_text(submitted.last).startswith("Checked in for 2026-W")
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{serving.port}/healthz") as health:
-            assert health.status == 200
+    url = f"http://127.0.0.1:{serving.port}/healthz"
+    async with aiohttp.ClientSession() as http, http.get(url) as health:
+        assert health.status == 200
     assert await serving.stop() == 0
     log = serving.log.read_text()
     assert "Traceback" not in log
