@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ class Call:
     body: Any
     files: dict[str, bytes] = field(default_factory=dict)
     status: int = 200
+    at: float = field(default_factory=time.perf_counter)  # when it arrived, for bench/
 
 
 @dataclass
