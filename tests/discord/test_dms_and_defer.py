@@ -113,3 +113,24 @@ async def test_a_slow_public_answer_is_posted_for_everyone_after_the_defer(
     assert private["flags"] == 64
     assert public["content"] == "The long answer."
     assert not public.get("flags")
+
+
+async def test_the_form_in_a_dm_opens_only_for_someone_it_can_save_for(
+    discord_bot: DiscordDriver,
+) -> None:
+    refused = await discord_bot.slash("checkin", by=SAM, in_guild=None, in_channel=DM_CHANNEL)
+    assert refused.kind == 4
+    assert refused.text.startswith("In a DM I can only help once you've joined a cohort")
+    await discord_bot.slash("cohort create", by=OLGA, name="spring")
+    await discord_bot.slash("join", by=ADA)
+    opened = await discord_bot.slash("checkin", by=ADA, in_guild=None, in_channel=DM_CHANNEL)
+    custom_id = opened.callback["data"]["custom_id"]
+    assert custom_id == "pivotform:checkin:_g=700000000000000001"
+    saved = await discord_bot.submit(
+        custom_id,
+        {"hours": "3h", "summary": "on the train"},
+        by=ADA,
+        in_guild=None,
+        in_channel=DM_CHANNEL,
+    )
+    assert saved.text.startswith("Checked in for 2026-W49: 3h — on the train")
