@@ -158,3 +158,13 @@ async def test_setting_a_hidden_cohort_channel_warns_the_admin_what_to_grant(
     assert "Heads up: pivotbot can't see <#710000000000000003>" in answer.text
     assert "View Channel, Send Messages, Embed Links and Attach Files" in answer.text
     assert A_GENERAL  # the interaction came from #general
+
+
+async def test_a_send_only_process_logs_in_without_registering_or_connecting(
+    discord_service: DiscordService, fake_discord: FakeDiscord
+) -> None:
+    assert fake_discord.find("GET", "/users/@me")
+    assert not fake_discord.find("PUT", r"/applications/.*")
+    assert not fake_discord.find("GET", "/gateway/bot")
+    assert fake_discord.gateway.identify is None
+    assert isinstance(await discord_service.outbox.send_dm(ADA_IN_A, NUDGE), Sent)

@@ -39,6 +39,11 @@ class Serving:
             self.process.send_signal(signal.SIGTERM)
         return await self.exited()
 
+    async def logged(self, line: str) -> None:
+        async with asyncio.timeout(WAIT * 3):
+            while line not in self.log.read_text():  # noqa: ASYNC110 - a file has no event
+                await asyncio.sleep(0.05)
+
     async def exited(self) -> int:
         async with asyncio.timeout(WAIT * 3):
             return await self.process.wait()
@@ -132,3 +137,13 @@ async def test_pivotbot_serve_with_a_rejected_token_exits_with_one_line(
     last = running.log.read_text().strip().splitlines()[-1]
     assert last.startswith("pivotbot: Discord rejected DISCORD_TOKEN")
     assert "Traceback" not in running.log.read_text()
+
+
+async def test_pivotbot_serve_stops_when_discord_ends_the_session_for_good(
+    serving: Serving, fake_discord: FakeDiscord
+) -> None:
+    await serving.logged("Discord ready as pivotbot")
+    await fake_discord.gateway.close(4004, "Authentication failed.")
+    assert await serving.exited() == 0  # a clean stop, not a process that serves nothing
+    log = serving.log.read_text()
+    assert "CRITICAL adapters.discord_adapter.service: the Discord connection ended" in log

@@ -168,6 +168,7 @@ class FakeGateway:
         self._sequence += 1
         await self._socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
 
-    async def close(self) -> None:
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close the connection; 4004 is how Discord says the token stopped being valid."""
         if self._socket is not None and not self._socket.closed:
-            await self._socket.close()
+            await self._socket.close(code=code, message=reason.encode())
