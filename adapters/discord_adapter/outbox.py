@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import aiohttp
 import discord
+from sqlalchemy.exc import OperationalError
 
 from adapters.discord_adapter.rendering import OutgoingMessage, Renderer
 from bot.messages import Address, ChatUser, Reply
@@ -38,6 +39,8 @@ class DiscordOutbox:
 
     async def send_dm(self, user: ChatUser, reply: Reply) -> DeliveryResult:
         """``fetch_user`` → ``create_dm`` → ``send``; buttons carry the guild, as DMs have none."""
+        if not user.user_id.isdigit():
+            return Undeliverable(f"{user.user_id[:40]!r} is not a Discord user id")
 
         async def send() -> discord.Message:
             target = self._client.get_user(int(user.user_id))
@@ -53,6 +56,8 @@ class DiscordOutbox:
         target_id = address.thread_id or address.channel_id
         if target_id is None:
             return Undeliverable("no channel to post in: set one with `/pivot cohort channel`")
+        if not target_id.isdigit():
+            return Undeliverable(f"{target_id[:40]!r} is not a Discord channel id")
 
         async def send() -> discord.Message:
             channel = self._client.get_partial_messageable(int(target_id))
@@ -82,6 +87,9 @@ async def deliver(send: Callable[[], Awaitable[discord.Message]], what: str) -> 
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         log.warning("%s: Discord unreachable: %s", what, exc)
         return RetryAfter(OUTAGE_RETRY, f"Discord unreachable: {exc.__class__.__name__}")
+    except OperationalError as exc:  # storing a long button's arguments
+        log.warning("%s: database unavailable: %s", what, exc)
+        return RetryAfter(OUTAGE_RETRY, "database unavailable")
     return Sent(str(message.id))
 
 

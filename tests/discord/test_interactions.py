@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import Settings
 from bot.db.models import Checkin, Cohort, Tenant
 from tests.support.discord_driver import (
     A_SPRING,
@@ -66,3 +69,20 @@ async def test_member_without_manage_server_cannot_create_a_cohort(
     answer = await discord_bot.slash("cohort create", by=SAM, name="spring")
     assert answer.ephemeral
     assert answer.text == "Only cohort admins can run `/pivot cohort create`."
+
+
+async def test_export_answers_with_the_json_file(discord_bot: DiscordDriver) -> None:
+    await discord_bot.slash("cohort create", by=OLGA, name="spring")
+    await discord_bot.slash("join", by=ADA)
+    answer = await discord_bot.slash("export", by=ADA)
+    assert answer.ephemeral
+    (name,) = answer.files
+    assert name == f"pivotbot-export-{ADA.id}.json"
+    assert b'"display_name": "Ada"' in answer.files[name]
+
+
+def test_a_mistyped_guild_id_list_stops_the_bot_at_start_with_its_name() -> None:
+    with pytest.raises(ValidationError, match="comma list of Discord server ids"):
+        Settings(_env_file=None, discord_guild_ids="123, my-server")  # type: ignore[call-arg]
+    ok = Settings(_env_file=None, discord_guild_ids=" 123 , 456,")  # type: ignore[call-arg]
+    assert ok.guild_ids == (123, 456)

@@ -168,3 +168,15 @@ async def test_a_send_only_process_logs_in_without_registering_or_connecting(
     assert not fake_discord.find("GET", "/gateway/bot")
     assert fake_discord.gateway.identify is None
     assert isinstance(await discord_service.outbox.send_dm(ADA_IN_A, NUDGE), Sent)
+
+
+async def test_an_id_that_is_not_discords_is_undeliverable_not_a_crash(
+    discord_service: DiscordService,
+) -> None:
+    console_user = ChatUser("discord", str(GUILD_A), "ada", "Ada")
+    assert await discord_service.outbox.send_dm(console_user, NUDGE) == Undeliverable(
+        "'ada' is not a Discord user id"
+    )
+    assert isinstance(
+        await discord_service.outbox.post(channel("pivot-demo"), NUDGE), Undeliverable
+    )
