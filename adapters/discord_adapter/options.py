@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord_adapter.limits import CHOICES, STRING_OPTION_LENGTH, fit
+from adapters.discord_adapter.limits import CHOICES, STRING_OPTION_LENGTH
 from bot.commands.spec import Arg, ArgKind
 from bot.domain.weeks import WEEKDAYS
 from bot.messages import ArgValue
@@ -71,10 +71,6 @@ class SpecOption(app_commands.Transformer):
     @property
     def channel_types(self) -> list[discord.ChannelType]:
         return POSTABLE_CHANNELS if self.arg.kind is ArgKind.CHANNEL else []
-
-    @property
-    def description(self) -> str:
-        return fit(self.arg.help, 100, fallback=self.arg.name)
 
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> ArgValue:
         del interaction
