@@ -53,6 +53,19 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
+    @field_validator("discord_guild_ids")
+    @classmethod
+    def _guild_id_list(cls, value: str) -> str:
+        """Checked at start, so a typo stops the bot with the setting's name, not mid-sync."""
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise ValueError(
+                f"expected a comma list of Discord server ids like 123456789012345678, "
+                f"not {bad[0]!r}"
+            )
+        return ",".join(parts)
+
     @field_validator(
         "slack_bot_token",
         "slack_signing_secret",

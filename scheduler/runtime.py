@@ -27,7 +27,9 @@ class SchedulerRuntime:
         self._plan_every = plan_every
         self._deliver_every = deliver_every
         self._scheduler: AsyncIOScheduler | None = None
+        self._plan_lock = asyncio.Lock()
         self._deliver_lock = asyncio.Lock()
+        self._stopping = False
 
     def start(self) -> None:
         """Start inside the running event loop; the first plan runs at once (catch-up)."""
@@ -56,16 +58,19 @@ class SchedulerRuntime:
         self._scheduler = scheduler
 
     async def plan(self) -> None:
-        try:
-            counts = await self.jobs.plan()
-        except Exception:
-            log.exception("planning failed; the next run will try again")
+        if self._stopping or self._plan_lock.locked():
             return
+        async with self._plan_lock:
+            try:
+                counts = await self.jobs.plan()
+            except Exception:
+                log.exception("planning failed; the next run will try again")
+                return
         if counts.total and self._scheduler is not None:
             self._scheduler.modify_job(DELIVER_JOB, next_run_time=datetime.now(UTC))
 
     async def deliver(self) -> None:
-        if self._deliver_lock.locked():
+        if self._stopping or self._deliver_lock.locked():
             return
         async with self._deliver_lock:
             try:
@@ -74,10 +79,16 @@ class SchedulerRuntime:
                 log.exception("delivering failed; the next run will try again")
 
     async def stop(self) -> None:
-        """Stop waking up, let in-flight sends finish and release claims not yet started."""
+        """Stop waking up, let in-flight sends finish and release claims not yet started.
+
+        The jobs finish before APScheduler shuts down, so it never has to cancel one.
+        """
+        self._stopping = True
+        if self._scheduler is not None:
+            self._scheduler.pause()
+        self.jobs.deliverer.stop()
+        async with self._plan_lock, self._deliver_lock:
+            pass
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        self.jobs.deliverer.stop()
-        async with self._deliver_lock:
-            pass

@@ -88,6 +88,7 @@ SPECS = (
         example="/pivot checkin 6h shipped the flask service | blocked on docker networking | 4",
         handler=checkin,
         aliases=("check-in", "ci"),
+        form=True,
         details=(
             "One check-in per ISO week in your timezone; checking in again the same week "
             "amends it. Separate the parts with |."

@@ -26,6 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+_REF = re.compile(r"^([A-Za-z0-9_]{1,64})\|([^<>|\n]{1,100})$")  # the normal form, "id|name"
 
 
 # Kinds whose length is the user's choice; the others fail on their own format first.
@@ -264,7 +265,9 @@ def _url(arg: Arg, text: str) -> str:
 
 
 def _mention(arg: Arg, text: str, pattern: re.Pattern[str], sigil: str) -> str:
-    match = pattern.match(text)
+    """A mention, a bare name or the normal form ``id|name``, which typed options (Discord)
+    and button arguments carry, so a validated value validates again unchanged."""
+    match = pattern.match(text) or _REF.match(text)
     if match:
         return f"{match[1]}|{match[2] or match[1]}"
     name = text.removeprefix(sigil)

@@ -82,6 +82,8 @@ class CommandSpec:
     # a double-clicked button) is answered again without running twice.
     dedupe: bool = True
     details: str = ""
+    # May be filled in a form (a Discord modal) when invoked without its required arguments.
+    form: bool = False
 
     @property
     def visible_args(self) -> tuple[Arg, ...]:

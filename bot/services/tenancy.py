@@ -79,3 +79,15 @@ async def cohort_admin_ids(session: AsyncSession, cohort_id: int) -> list[str]:
         .order_by(CohortAdmin.user_id)
     )
     return list(result)
+
+
+async def member_tenant_ids(session: AsyncSession, platform: str, user_id: str) -> list[str]:
+    """The workspaces or guilds where ``user_id`` has a membership, for requests that arrive
+    outside any of them (a Discord DM), so the bot can tell where the person belongs."""
+    result = await session.scalars(
+        select(Tenant.external_id)
+        .join(Member, Member.tenant_id == Tenant.id)
+        .where(Tenant.platform == platform, Member.user_id == user_id)
+        .order_by(Tenant.external_id)
+    )
+    return list(result)

@@ -1,7 +1,7 @@
 """scheduler state
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-28 11:49:48.638665
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = '0005'
-down_revision: str | None = '0001'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

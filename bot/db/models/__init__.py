@@ -1,5 +1,6 @@
 """Every table, imported in one place so the metadata (and Alembic) sees them all."""
 
+from bot.db.models.buttons import ButtonArgs
 from bot.db.models.deliveries import Delivery
 from bot.db.models.members import Member, Pause
 from bot.db.models.progress import Checkin, MilestoneProgress
@@ -8,6 +9,7 @@ from bot.db.models.tenancy import Cohort, CohortAdmin, Tenant
 
 __all__ = [
     "AuditEntry",
+    "ButtonArgs",
     "Checkin",
     "Cohort",
     "CohortAdmin",

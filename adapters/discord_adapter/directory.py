@@ -1,0 +1,69 @@
+"""The ``Directory`` for Discord: can pivotbot post in a cohort's channel?
+
+Asked when an admin sets a cohort's channel, so a missing permission is fixed then, with the
+exact permissions to grant, rather than discovered when the first leaderboard fails to post.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+import discord
+
+log = logging.getLogger(__name__)
+
+CHECK_TIMEOUT = 2.0  # the admin's interaction is waiting; an unknown answer is not a problem
+NEEDED = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+    ("attach_files", "Attach Files"),
+)
+GRANT = (
+    "give pivotbot View Channel, Send Messages, Embed Links and Attach Files in that channel "
+    "(channel settings ▸ Permissions ▸ add the pivotbot role)"
+)
+
+
+class DiscordDirectory:
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def channel_problem(self, tenant_id: str, channel_id: str) -> str | None:
+        try:
+            return await asyncio.wait_for(self._problem(tenant_id, channel_id), CHECK_TIMEOUT)
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.warning("could not check channel %s: %s", channel_id, exc)
+            return None
+
+    async def _problem(self, tenant_id: str, channel_id: str) -> str | None:
+        if not channel_id.isdigit():
+            return f"`{channel_id[:40]}` isn't a Discord channel; pick one from the list."
+        try:
+            channel = self._client.get_channel(int(channel_id))
+            if channel is None:
+                channel = await self._client.fetch_channel(int(channel_id))
+        except discord.Forbidden:
+            return f"pivotbot can't see <#{channel_id}>, so it can't post there: {GRANT}."
+        except discord.NotFound:
+            return f"pivotbot can't find channel {channel_id}; pick a text channel in this server."
+        except discord.InvalidData:
+            return f"<#{channel_id}> is not a text channel; pick a text channel for posts."
+        except discord.HTTPException as exc:
+            log.warning("could not check channel %s: %s", channel_id, exc)
+            return None
+        guild = getattr(channel, "guild", None)
+        if guild is None or str(guild.id) != tenant_id:
+            return f"<#{channel_id}> is not in this server; pick one of this server's channels."
+        if not isinstance(channel, discord.TextChannel):  # announcement channels are TextChannels
+            return f"<#{channel_id}> is not a text channel; pick a text channel for posts."
+        me = guild.me
+        if me is None or guild.get_role(guild.id) is None:
+            return None  # roles unknown (no gateway data yet): better silent than wrong
+        allowed = channel.permissions_for(me)
+        missing = [label for attr, label in NEEDED if not getattr(allowed, attr)]
+        if missing:
+            return f"pivotbot lacks {', '.join(missing)} in <#{channel_id}>: {GRANT}."
+        return None

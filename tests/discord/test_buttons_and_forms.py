@@ -1,0 +1,208 @@
+"""Buttons that survive restarts, a double press that counts once, and the check-in form."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.core import PivotCore
+from bot.db.models import ButtonArgs, Checkin, MilestoneProgress
+from bot.messages import Actions, Address, Button, ChatUser, Reply, Section
+from bot.ports import Sent
+from tests.discord.conftest import started
+from tests.support.discord_driver import (
+    A_SPRING,
+    ADA,
+    GUILD_A,
+    OLGA,
+    DiscordDriver,
+)
+from tests.support.discord_payloads import button
+from tests.support.fake_discord import FakeDiscord
+
+LONG_EVIDENCE = "https://github.com/ada/service/pull/12?" + "review=approved&" * 8
+
+
+async def joined(discord_bot: DiscordDriver) -> None:
+    await discord_bot.slash("cohort create", by=OLGA, name="spring")
+    await discord_bot.slash("join", by=ADA)
+
+
+async def count(engine: AsyncEngine, model: type) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def post_buttons(discord_bot: DiscordDriver, *buttons: Button) -> dict:
+    """A channel post with buttons, as the scheduler would send it through the Outbox."""
+    reply = Reply.of(Section("Finished your tests?"), Actions(buttons))
+    result = await discord_bot.service.outbox.post(
+        Address("discord", str(GUILD_A), channel_id=str(A_SPRING)), reply
+    )
+    assert isinstance(result, Sent)
+    (call,) = discord_bot.fake.messages_to(A_SPRING)
+    return discord_bot.fake.message(A_SPRING, call.body, {})
+
+
+async def test_checkin_without_options_opens_the_form_and_its_submission_checks_in(
+    discord_bot: DiscordDriver, engine: AsyncEngine
+) -> None:
+    await joined(discord_bot)
+    opened = await discord_bot.slash("checkin", by=ADA)
+    assert opened.kind == 9
+    modal = opened.callback["data"]
+    assert modal["title"] == "/pivot checkin"
+    inputs = [c["components"][0] for c in modal["components"]]
+    assert [i["custom_id"] for i in inputs] == ["hours", "summary", "blockers", "confidence"]
+    assert [i["required"] for i in inputs] == [True, True, False, False]
+    answer = await discord_bot.submit(
+        modal["custom_id"],
+        {"hours": "5h", "summary": "built the API", "blockers": "", "confidence": "4"},
+        by=ADA,
+    )
+    assert answer.ephemeral
+    assert "Checked in for 2026-W49: 5h — built the API" in answer.text
+    assert await count(engine, Checkin) == 1
+
+
+async def test_the_form_opens_prefilled_with_what_was_typed(discord_bot: DiscordDriver) -> None:
+    await joined(discord_bot)
+    opened = await discord_bot.slash("checkin", by=ADA, hours="6h")
+    hours = opened.callback["data"]["components"][0]["components"][0]
+    assert hours["value"] == "6h"
+
+
+async def test_a_bad_form_value_gets_one_line_and_saves_nothing(
+    discord_bot: DiscordDriver, engine: AsyncEngine
+) -> None:
+    await joined(discord_bot)
+    answer = await discord_bot.submit(
+        "pivotform:checkin:", {"hours": "lots", "summary": "x", "confidence": "9"}, by=ADA
+    )
+    assert answer.text.startswith("hours must look like 6h or 1.5h, not `lots`.")
+    assert "\n" not in answer.text
+    assert await count(engine, Checkin) == 0
+
+
+async def test_a_button_still_works_after_a_restart(
+    discord_bot: DiscordDriver,
+    core: PivotCore,
+    discord_settings: Settings,
+    fake_discord: FakeDiscord,
+) -> None:
+    await joined(discord_bot)
+    status = await discord_bot.slash("status", by=ADA)
+    assert status.labels == ["Check in", "Milestones"]
+    message = status.as_message()
+    await discord_bot.service.stop()
+    restarted = await started(core, discord_settings)
+    try:
+        after = DiscordDriver(restarted, fake_discord)
+        milestones = await after.press(message, "Milestones", by=ADA)
+        assert "git-workflow" in milestones.text
+        form = await after.press(message, "Check in", by=ADA)
+        assert form.kind == 9
+    finally:
+        await restarted.stop()
+
+
+async def test_a_button_in_a_dm_knows_its_guild_after_a_restart(
+    discord_bot: DiscordDriver,
+    core: PivotCore,
+    discord_settings: Settings,
+    fake_discord: FakeDiscord,
+) -> None:
+    await joined(discord_bot)
+    ada = ChatUser("discord", str(GUILD_A), str(ADA.id), "Ada")
+    reply = Reply.of(
+        Section("Time for your weekly check-in."), Actions((Button("Status", "status"),))
+    )
+    assert isinstance(await discord_bot.service.outbox.send_dm(ada, reply), Sent)
+    dm = fake_discord.dm_channel_of(ADA.id)
+    (call,) = fake_discord.messages_to(dm)
+    custom_id = call.body["components"][0]["components"][0]["custom_id"]
+    assert custom_id == f"pivot:status:_g={GUILD_A}"
+    await discord_bot.service.stop()
+    restarted = await started(core, discord_settings)
+    try:
+        after = DiscordDriver(restarted, fake_discord)
+        pressed = await after.press(
+            fake_discord.message(dm, call.body, {}), "Status", by=ADA, in_guild=None, in_channel=dm
+        )
+        assert "Phase 1 of 4" in pressed.text
+    finally:
+        await restarted.stop()
+
+
+async def test_a_double_press_counts_once(discord_bot: DiscordDriver, engine: AsyncEngine) -> None:
+    await joined(discord_bot)
+    message = await post_buttons(
+        discord_bot, Button("Mark it done", "done", (("milestone", "write-tests"),))
+    )
+    first = await discord_bot.press(message, "Mark it done", by=ADA, in_channel=A_SPRING)
+    second = await discord_bot.press(message, "Mark it done", by=ADA, in_channel=A_SPRING)
+    assert first.text.startswith("✓ Write tests — done.")
+    assert "already done" in second.text
+    assert await count(engine, MilestoneProgress) == 1
+
+
+async def test_the_same_interaction_delivered_twice_is_handled_once(
+    discord_bot: DiscordDriver, engine: AsyncEngine, fake_discord: FakeDiscord
+) -> None:
+    await joined(discord_bot)
+    message = await post_buttons(
+        discord_bot, Button("Mark it done", "done", (("milestone", "write-tests"),))
+    )
+    payload = button(message, "Mark it done", by=ADA, in_guild=GUILD_A, in_channel=A_SPRING)
+    await discord_bot.deliver(payload)
+    discord_bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    await fake_discord.wait_for(
+        lambda: len(fake_discord.find("POST", f"/interactions/{payload['id']}/.*")) == 2
+    )
+    rejected = fake_discord.find("POST", f"/interactions/{payload['id']}/.*")[1]
+    assert rejected.status == 400  # Discord refuses a second answer; nothing breaks
+    assert await count(engine, MilestoneProgress) == 1
+
+
+async def test_long_button_arguments_are_kept_server_side_and_survive_a_restart(
+    discord_bot: DiscordDriver,
+    core: PivotCore,
+    discord_settings: Settings,
+    fake_discord: FakeDiscord,
+    engine: AsyncEngine,
+) -> None:
+    await joined(discord_bot)
+    proof = Button(
+        "Done, with proof", "done", (("milestone", "write-tests"), ("evidence", LONG_EVIDENCE))
+    )
+    message = await post_buttons(discord_bot, proof)
+    custom_id = message["components"][0]["components"][0]["custom_id"]
+    assert len(custom_id) <= 100
+    assert custom_id.startswith("pivot:done:_t=")
+    assert await count(engine, ButtonArgs) == 1
+    await discord_bot.service.stop()
+    restarted = await started(core, discord_settings)
+    try:
+        pressed = await DiscordDriver(restarted, fake_discord).press(
+            message, "Done, with proof", by=ADA, in_channel=A_SPRING
+        )
+        assert f"Evidence: {LONG_EVIDENCE}" in pressed.text
+    finally:
+        await restarted.stop()
+
+
+async def test_a_button_pivotbot_can_no_longer_read_gets_one_line(
+    discord_bot: DiscordDriver,
+) -> None:
+    old = {
+        **discord_bot.fake.message(A_SPRING, {"content": "old"}, {}),
+        "components": [
+            {
+                "type": 1,
+                "components": [{"type": 2, "style": 1, "label": "Old", "custom_id": "v1-ci"}],
+            }
+        ],
+    }
+    answer = await discord_bot.press(old, "Old", by=ADA, in_channel=A_SPRING)
+    assert answer.text == "That button is from an older pivotbot. Run `/pivot help` to carry on."
