@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from bot.commands import (
     checkins,
+    cohort_insights,
+    cohort_quiz,
     cohorts,
     compensation,
     help,
     joining,
+    leaderboards,
     milestones,
     pausing,
     preferences,
     privacy,
+    quizzes,
     status,
 )
 from bot.commands.parsing import Registry
@@ -23,11 +27,15 @@ FAMILIES = (
     status,
     checkins,
     milestones,
+    quizzes,
+    leaderboards,
     pausing,
     preferences,
     compensation,
     privacy,
     cohorts,
+    cohort_quiz,
+    cohort_insights,
 )
 
 

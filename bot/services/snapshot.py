@@ -6,6 +6,7 @@ they can never disagree about pace or streak.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Milestone, Phase, Roadmap, Track
 from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Pause
-from bot.domain.pace import MilestoneTarget, Pace, pace, plan_fraction_done, target_date
+from bot.domain.gates import Gate, gate_open
+from bot.domain.pace import (
+    MilestoneTarget,
+    Pace,
+    accounted_for,
+    pace,
+    plan_fraction_done,
+    target_date,
+)
 from bot.domain.plan import PhaseWindow, phase_windows, plan_month
 from bot.domain.streaks import current_streak
 from bot.domain.weeks import IsoWeek, local_date, weeks_spanned
@@ -82,9 +91,33 @@ class Snapshot:
     def window(self) -> PhaseWindow:
         return self.windows[self.phase.number - 1]
 
+    @property
+    def gate(self) -> Gate:
+        """Whether the current phase's gate quiz is open today (see ``bot.domain.gates``)."""
+        return gate_open(self.window, self.today, [m.milestone.key for m in self.missing_required])
+
 
 def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
     return roadmap.track(member.track) or roadmap.tracks[0]
+
+
+def required_targets(
+    roadmap: Roadmap, windows: tuple[PhaseWindow, ...], start: date
+) -> tuple[MilestoneTarget, ...]:
+    """The target date of every required milestone of a plan, in plan order.
+
+    Status, the weekly nudge and the leaderboards all measure pace against these.
+    """
+    return tuple(
+        MilestoneTarget(
+            milestone.key,
+            phase.number,
+            target_date(windows[phase.number - 1], milestone.due, start, milestone.plan_months),
+        )
+        for phase in roadmap.phases
+        for milestone in phase.milestones
+        if milestone.required
+    )
 
 
 async def load_snapshot(
@@ -110,7 +143,6 @@ async def load_snapshot(
     pauses = list(await session.scalars(select(Pause).where(Pause.member_id == member.id)))
 
     states: list[MilestoneState] = []
-    targets: list[MilestoneTarget] = []
     for phase in roadmap.phases:
         window = windows[phase.number - 1]
         for milestone in phase.milestones:
@@ -125,14 +157,12 @@ async def load_snapshot(
                     row.evidence_url if row else None,
                 )
             )
-            if milestone.required:
-                targets.append(MilestoneTarget(milestone.key, phase.number, due_on))
 
-    # Phases behind you count as done even when you placed out of them without marking each.
-    done_count = sum(1 for t in targets if t.phase < member.phase or t.key in progress)
+    targets = required_targets(roadmap, windows, member.plan_start)
+    done_count = accounted_for(targets, member.phase, progress)
     target_dates = [t.due_on for t in targets]
     this_week = IsoWeek.of(today)
-    paused_weeks = _paused_weeks(pauses, member.timezone)
+    paused = paused_weeks(pauses, member.timezone)
     active = [p for p in pauses if p.starts_at <= now < p.ends_at]
     return Snapshot(
         today=today,
@@ -147,7 +177,7 @@ async def load_snapshot(
         plan_fraction=plan_fraction_done(
             target_dates, done_count, member.plan_start, windows[-1].ends_on
         ),
-        streak=current_streak(weeks, paused_weeks, this_week),
+        streak=current_streak(weeks, paused, this_week),
         checked_in_this_week=this_week in weeks,
         paused_until=max((p.ends_at for p in active), default=None),
         milestones=tuple(states),
@@ -155,7 +185,8 @@ async def load_snapshot(
     )
 
 
-def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
+def paused_weeks(pauses: Iterable[Pause], timezone: str) -> set[IsoWeek]:
+    """Every ISO week (in ``timezone``) that a pause touched; streaks skip them."""
     weeks: set[IsoWeek] = set()
     for pause in pauses:
         first = local_date(pause.starts_at, timezone)
