@@ -145,8 +145,10 @@ async def test_a_retake_inside_the_cooldown_is_told_when_and_a_new_draw_comes_af
     assert is_question(retake)
     assert shown_question(retake, content) != first_question
     history = await bot.say("/pivot quiz history")
-    assert "attempt 2 · in progress, 0 of 8 answered" in history.text
-    assert "attempt 1 · 30 Nov 2026 · 0 of 8 (0%) · not yet" in history.text
+    assert history.text.splitlines()[1:] == [
+        "  Phase 1 gate · attempt 2 · in progress, 0 of 8 answered",
+        "  Phase 1 gate · attempt 1 · 30 Nov 2026 · 0 of 8 (0%) · not yet",
+    ]
 
 
 async def test_an_abandoned_attempt_resumes_where_it_stopped(
@@ -161,7 +163,7 @@ async def test_an_abandoned_attempt_resumes_where_it_stopped(
     bot.advance(days=3)
     await bot.say("/pivot checkin 3h other things")
     resumed = await bot.say("/pivot quiz")
-    assert "Picking up your phase 1 gate where you left off: 2 of 8 answered" in resumed.text
+    assert "Picking up your phase-1 gate where you left off: 2 of 8 answered" in resumed.text
     assert shown_question(resumed, content) == third
     result = await answer_all(bot, resumed, content, right=6)
     assert "7 of 8" in result.text

@@ -87,6 +87,7 @@ SPECS = (
                 minimum=MIN_QUESTIONS,
                 maximum=MAX_QUESTIONS,
                 max_length=2,
+                shown="<N>",
             ),
             Arg(
                 "pass",
@@ -96,6 +97,7 @@ SPECS = (
                 minimum=50,
                 maximum=100,
                 max_length=3,
+                shown="<percent>",
             ),
             Arg(
                 "cooldown",
@@ -105,8 +107,16 @@ SPECS = (
                 minimum=0,
                 maximum=60,
                 max_length=2,
+                shown="<days>",
             ),
-            Arg("bank", ArgKind.WORD, "the question bank's key", keyword=True, max_length=40),
+            Arg(
+                "bank",
+                ArgKind.WORD,
+                "the question bank: a folder under bot/content/quizzes/",
+                keyword=True,
+                max_length=40,
+                shown="<key>",
+            ),
         ),
     ),
 )

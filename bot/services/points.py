@@ -63,6 +63,15 @@ class _Plans:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str, date], tuple[MilestoneTarget, ...]] = {}
+        self._phases: dict[str, dict[str, int]] = {}
+
+    def phase_of(self, roadmap: Roadmap) -> dict[str, int]:
+        """Each milestone key's phase in ``roadmap``."""
+        if roadmap.key not in self._phases:
+            self._phases[roadmap.key] = {
+                m.key: p.number for p in roadmap.phases for m in p.milestones
+            }
+        return self._phases[roadmap.key]
 
     def targets(self, roadmap: Roadmap, member: Member) -> tuple[MilestoneTarget, ...]:
         track = member_roadmap_track(member, roadmap)
@@ -136,7 +145,7 @@ def derive_member(
 ) -> tuple[list[Award], dict[str, Any]]:
     """The awards and the standing row that a member's events imply."""
     roadmap = content.roadmap(cohort.roadmap_key)
-    phase_of = {m.key: p.number for p in roadmap.phases for m in p.milestones}
+    phase_of = plans.phase_of(roadmap)
     first_pass: dict[int, datetime] = {}
     for phase, finished_at in events.passes:
         if phase not in first_pass or finished_at < first_pass[phase]:

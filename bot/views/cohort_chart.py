@@ -59,9 +59,10 @@ def render_cohort_chart(stats: CohortStats) -> bytes:
         figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
         FigureCanvasAgg(figure)
         phases, pace, weekly = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 2.2]})
-        labels = [f"Phase {n}" for n in range(1, len(stats.per_phase) + 1)]
+        labels = [str(n) for n in range(1, len(stats.per_phase) + 1)]
         _bars(phases, labels, list(stats.per_phase), [PHASE_COLOUR] * len(labels))
         phases.set_title("Members per phase")
+        phases.set_xlabel("phase")
         _bars(
             pace,
             [state for state, _ in stats.pace],

@@ -6,7 +6,7 @@ from bot.messages import Block, Header, Section
 from bot.services.cohort_report import AtRisk, CohortReport
 from bot.views.formatting import percent, plural
 
-AT_RISK_SHOWN = 25
+AT_RISK_SHOWN = 20  # keeps the section under Slack's 3,000 characters
 
 
 def _risk_line(risk: AtRisk) -> str:

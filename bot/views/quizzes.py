@@ -29,6 +29,11 @@ def quiz_title(attempt: QuizAttempt) -> str:
     return f"Phase {attempt.phase} gate"
 
 
+def quiz_name(attempt: QuizAttempt) -> str:
+    """The quiz as named mid-sentence: "your phase-1 gate", "your placement quiz"."""
+    return "placement quiz" if attempt.kind == PLACEMENT else f"phase-{attempt.phase} gate"
+
+
 def finished_day(attempt: QuizAttempt) -> str:
     return day(attempt.finished_at or attempt.updated_at)
 
@@ -76,7 +81,7 @@ def question_blocks(attempt: QuizAttempt, question: Shown) -> tuple[Block, ...]:
 def intro_blocks(attempt: QuizAttempt, resumed: bool) -> tuple[Block, ...]:
     if resumed:
         text = (
-            f"Picking up your {quiz_title(attempt).lower()} where you left off: "
+            f"Picking up your {quiz_name(attempt)} where you left off: "
             f"{attempt.position} of {attempt.size} answered."
         )
     else:
@@ -182,7 +187,7 @@ def unavailable_blocks(
     if status.state == "cooldown" and attempt is not None and status.retry_at is not None:
         return (
             Section(
-                f"Your last attempt at the {quiz_title(attempt).lower()} "
+                f"Your last attempt at the {quiz_name(attempt)} "
                 f"({finished_day(attempt)}) scored {score_line(attempt)}. "
                 f"You can retake it from {local_moment(status.retry_at, timezone)}."
             ),
@@ -210,7 +215,5 @@ def history_line(attempt: QuizAttempt, timezone: str, now: datetime) -> str:
             if attempt.retry_at and attempt.retry_at > now
             else ""
         )
-        return (
-            f"{title} · attempt {attempt.number} · {when} · {score_line(attempt)} · not yet{retake}"
-        )
-    return f"{title} · attempt {attempt.number} · {when} · set aside (the questions changed)"
+        return f"{title} · {when} · {score_line(attempt)} · not yet{retake}"
+    return f"{title} · {when} · set aside (the questions changed)"
