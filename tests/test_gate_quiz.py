@@ -42,6 +42,7 @@ async def test_quiz_before_the_gate_opens_says_when_it_will(bot: BotDriver):
 async def test_gate_opens_by_the_calendar_in_the_last_two_weeks(bot: BotDriver):
     await bot.say("/pivot join")
     bot.clock.set(datetime.fromisoformat("2027-05-16T09:00+00:00"))
+    assert "The phase-1 gate quiz is open: `/pivot quiz`" in (await bot.say("/pivot status")).text
     reply = await bot.say("/pivot quiz")
     assert is_question(reply), reply.text
     assert "Phase 1 gate · question 1 of 8" in reply.text
@@ -54,7 +55,10 @@ async def test_finishing_every_required_milestone_opens_the_gate(
     reply = await finish_phase_milestones(bot, content, 1)
     assert "the phase-gate quiz is open" in reply.text
     assert reply.buttons[0].label == "Take the gate quiz"
-    assert "The phase-1 gate quiz is open: `/pivot quiz`" in (await bot.say("/pivot status")).text
+    status = await bot.say("/pivot status")
+    assert (
+        "Every required milestone of phase 1 is done: the phase-gate quiz comes next" in status.text
+    )
 
 
 async def test_passing_with_milestones_done_moves_to_the_next_phase_and_tells_the_channel(

@@ -17,7 +17,7 @@ from bot.db.models import Checkin, Cohort, Member, Pause, QuizAttempt, Standing
 from bot.domain.pace import PaceState
 from bot.domain.weeks import IsoWeek, local_date
 from bot.services.quizzes import FAILED, PASSED
-from bot.services.snapshot import paused_weeks
+from bot.services.snapshot import skipped_weeks
 
 PHASES = (1, 2, 3, 4)
 PACE_STATES: tuple[PaceState, ...] = ("ahead", "on track", "behind")
@@ -114,7 +114,7 @@ async def weekly_rates(
     ):
         pauses[pause.member_id].append(pause)
     timezone_of = {member_id: tz for member_id, _start, _left, tz in members}
-    paused = {m: paused_weeks(p, timezone_of[m]) for m, p in pauses.items()}
+    paused = {m: skipped_weeks(p, timezone_of[m]) for m, p in pauses.items()}
     rates = []
     for week in span:
         monday, sunday = week.monday(), week.sunday()

@@ -33,7 +33,7 @@ from bot.domain.pace import MilestoneTarget, accounted_for
 from bot.domain.plan import phase_windows
 from bot.domain.points import Award, CheckinFact, GateFact, MilestoneFact, derive_awards
 from bot.domain.weeks import IsoWeek, week_of
-from bot.services.snapshot import member_roadmap_track, paused_weeks, required_targets
+from bot.services.snapshot import member_roadmap_track, required_targets, skipped_weeks
 
 _AWARD_FIELDS = ("kind", "points", "phase", "week", "earned_at")
 _INSERT_CHUNK = 5000
@@ -158,7 +158,7 @@ def derive_member(
             for key, done_at, evidence in events.milestones
         ],
         gates=[GateFact(phase, at) for phase, at in sorted(first_pass.items())],
-        paused_weeks=paused_weeks(events.pauses, member.timezone),
+        paused_weeks=skipped_weeks(events.pauses, member.timezone),
         advanced_at=events.advanced_at,
         week_of=lambda moment: week_of(moment, cohort.timezone),
     )

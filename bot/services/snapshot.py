@@ -143,6 +143,7 @@ async def load_snapshot(
     pauses = list(await session.scalars(select(Pause).where(Pause.member_id == member.id)))
 
     states: list[MilestoneState] = []
+    targets: list[MilestoneTarget] = []
     for phase in roadmap.phases:
         window = windows[phase.number - 1]
         for milestone in phase.milestones:
@@ -157,12 +158,13 @@ async def load_snapshot(
                     row.evidence_url if row else None,
                 )
             )
+            if milestone.required:
+                targets.append(MilestoneTarget(milestone.key, phase.number, due_on))
 
-    targets = required_targets(roadmap, windows, member.plan_start)
     done_count = accounted_for(targets, member.phase, progress)
     target_dates = [t.due_on for t in targets]
     this_week = IsoWeek.of(today)
-    paused = paused_weeks(pauses, member.timezone)
+    paused_weeks = _paused_weeks(pauses, member.timezone)
     active = [p for p in pauses if p.starts_at <= now < p.ends_at]
     return Snapshot(
         today=today,
@@ -177,7 +179,7 @@ async def load_snapshot(
         plan_fraction=plan_fraction_done(
             target_dates, done_count, member.plan_start, windows[-1].ends_on
         ),
-        streak=current_streak(weeks, paused, this_week),
+        streak=current_streak(weeks, paused_weeks, this_week),
         checked_in_this_week=this_week in weeks,
         paused_until=max((p.ends_at for p in active), default=None),
         milestones=tuple(states),
@@ -185,11 +187,18 @@ async def load_snapshot(
     )
 
 
-def paused_weeks(pauses: Iterable[Pause], timezone: str) -> set[IsoWeek]:
-    """Every ISO week (in ``timezone``) that a pause touched; streaks skip them."""
+def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
     weeks: set[IsoWeek] = set()
     for pause in pauses:
         first = local_date(pause.starts_at, timezone)
         last = local_date(pause.ends_at - timedelta(microseconds=1), timezone)
         weeks |= weeks_spanned(first, last + timedelta(days=1))
     return weeks
+
+
+def skipped_weeks(pauses: Iterable[Pause], timezone: str) -> set[IsoWeek]:
+    """Every ISO week (in ``timezone``) a pause touched: the weeks a streak skips.
+
+    Points and cohort statistics use this, so they skip exactly the weeks ``status`` does.
+    """
+    return _paused_weeks(list(pauses), timezone)

@@ -34,15 +34,22 @@ def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> s
     """One line on the current gate; from the calendar alone when ``status`` is not known."""
     gate = snapshot.gate
     quiz = f"phase-{gate.phase} gate quiz"
+    if gate.opened_by == "milestones":
+        opened = (
+            f"Every required milestone of phase {gate.phase} is done: "
+            "the phase-gate quiz comes next. `/pivot quiz`"
+        )
+    else:
+        opened = f"The {quiz} is open: `/pivot quiz`"
     if status is None:
-        return f"The {quiz} is open: `/pivot quiz`" if gate.is_open else None
+        return opened if gate.is_open else None
     match status.state:
         case "in progress":
             return f"Your {quiz} is waiting where you left it: `/pivot quiz`"
         case "open" if status.kind == "placement":
             return "Your placement quiz is waiting: pass it to start in phase 2. `/pivot quiz`"
         case "open":
-            return f"The {quiz} is open: `/pivot quiz`"
+            return opened
         case "passed":
             return f"You passed the phase-{gate.phase} gate: finish its milestones to move on."
         case "cooldown" if status.retry_at is not None:
