@@ -10,12 +10,13 @@ from bot.content.schema import Roadmap, Track
 from bot.db.models import Cohort, Member
 from bot.domain.plan import plan_start
 from bot.domain.weeks import local_date, weekday_name
-from bot.messages import Actions, Block, Button, Header, Invocation, Reply, Section
+from bot.messages import Actions, Block, Header, Invocation, Reply, Section
 from bot.services.gate_status import gate_status
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.services.tenancy import cohort_by_channel, cohort_by_name, cohorts
 from bot.views.formatting import day
+from bot.views.quizzes import PLACEMENT_BUTTON
 from bot.views.status import status_blocks
 
 DEFAULT_NUDGE_TIME = time(9, 0)
@@ -75,7 +76,7 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
                 "begin in phase 2; if not, you start phase 1 as a two-month refresher, or switch "
                 "to the standard track. Either way you're in."
             ),
-            Actions((Button("Start the placement quiz", "quiz start", style="primary"),)),
+            Actions((PLACEMENT_BUTTON,)),
         )
     starts = "today" if start == joined_on else f"on {day(start)}, when the cohort starts"
     return Reply.of(

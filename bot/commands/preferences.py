@@ -8,11 +8,12 @@ from bot.commands.context import Context, UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.db.models import Member
 from bot.domain.weeks import weekday_name
-from bot.messages import Actions, Button, Invocation, Reply, Section
+from bot.messages import Actions, Invocation, Reply, Section
 from bot.services.gate_status import gate_status
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.views.formatting import day
+from bot.views.quizzes import PLACEMENT_BUTTON
 
 
 def _summary(member: Member) -> tuple[str, ...]:
@@ -97,7 +98,7 @@ async def set_track(inv: Invocation, ctx: Context) -> Reply:
         lines.append("The fast track opens with a placement quiz; pass it to start in phase 2.")
         return Reply.of(
             Section(f"You're on the {track.title} now.", tuple(lines)),
-            Actions((Button("Start the placement quiz", "quiz start", style="primary"),)),
+            Actions((PLACEMENT_BUTTON,)),
         )
     return Reply.of(Section(f"You're on the {track.title} now.", tuple(lines)))
 

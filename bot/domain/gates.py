@@ -19,6 +19,7 @@ from typing import Literal
 from bot.domain.plan import PhaseWindow
 
 GATE_CALENDAR_WEEKS = 2
+LAST_PHASE = 4  # its gate is the last: passing it completes the roadmap
 GateOpener = Literal["milestones", "calendar"]
 
 

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Literal
 
 from bot.content.point_rules import PointRules
+from bot.domain.gates import LAST_PHASE
 from bot.domain.weeks import IsoWeek
 
 AwardKind = Literal["checkin", "milestone", "evidence", "gate", "streak"]
-LAST_PHASE = 4
 
 
 @dataclass(frozen=True)

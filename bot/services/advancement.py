@@ -15,14 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, Member, QuizAttempt
+from bot.domain.gates import LAST_PHASE
 from bot.domain.weeks import local_date
 from bot.messages import Reply, Section
 from bot.services.outbox import enqueue
 from bot.services.points import sync_member_points
 from bot.services.quizzes import PASSED, PLACEMENT
 from bot.services.snapshot import load_snapshot
-
-LAST_PHASE = 4
 
 
 @dataclass(frozen=True)

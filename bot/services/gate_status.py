@@ -10,7 +10,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member, QuizAttempt
-from bot.domain.gates import Gate
+from bot.domain.gates import LAST_PHASE, Gate
 from bot.services.quizzes import (
     FAILED,
     GATE,
@@ -23,7 +23,6 @@ from bot.services.quizzes import (
 )
 from bot.services.snapshot import Snapshot
 
-LAST_PHASE = 4
 GateState = Literal["in progress", "graduated", "passed", "cooldown", "closed", "open"]
 
 
@@ -44,10 +43,6 @@ class GateStatus:
     gate: Gate
     attempt: QuizAttempt | None = None
     retry_at: datetime | None = None
-
-    @property
-    def may_start(self) -> bool:
-        return self.state in ("open", "in progress")
 
 
 async def gate_status(

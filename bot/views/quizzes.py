@@ -17,7 +17,7 @@ from bot.views.formatting import day, local_moment, plural
 
 ANSWER_COMMAND = "quiz answer"
 RESUME_BUTTON = Button("Resume the quiz", "quiz start", style="primary")
-START_BUTTON = Button("Start the quiz", "quiz start", style="primary")
+PLACEMENT_BUTTON = Button("Start the placement quiz", "quiz start", style="primary")
 STANDARD_TRACK_BUTTON = Button(
     "Switch to the standard track", "settings track", (("track", "standard"),)
 )
