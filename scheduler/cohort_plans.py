@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Checkin, Cohort, CohortAdmin, Delivery, Member
-from bot.messages import Header, Reply, Section
+from bot.messages import Reply
 from bot.services.outbox import delivery_row
+from bot.services.weekly_post import weekly_leaderboard_post
 from bot.views.reminders import admin_digest_reply, no_channel_reply
 from scheduler.timing import Slot, latest_slot
 
@@ -85,35 +86,16 @@ async def cohort_delivery_rows(
 async def _leaderboard_row(
     session: AsyncSession, cohort: Cohort, slot: Slot, now: datetime, content: ContentLibrary
 ) -> dict[str, Any]:
-    del content
+    """The boards as they stood at the slot's week, so a catch-up post shows its own week."""
     return delivery_row(
         tenant_id=cohort.tenant_id,
         kind="leaderboard",
         key=f"leaderboard:{cohort.id}:{slot.week}",
-        reply=await weekly_post(session, cohort, slot),
+        reply=await weekly_leaderboard_post(session, cohort, now, content, week=slot.week),
         now=now,
         channel_id=cohort.channel_id,
         period=str(slot.week),
         stale_after=slot.at + timedelta(days=7),
-    )
-
-
-async def weekly_post(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply:
-    active = await session.scalar(
-        select(func.count())
-        .select_from(Member)
-        .where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
-    )
-    checked_in = await session.scalar(
-        select(func.count())
-        .select_from(Checkin)
-        .join(Member, Member.id == Checkin.member_id)
-        .where(Member.cohort_id == cohort.id, Checkin.iso_week == str(slot.week))
-    )
-    return Reply.of(
-        Header(f"Cohort {cohort.name} · week {slot.week}"),
-        Section(f"{checked_in or 0} of {active or 0} members checked in this week. Keep going!"),
-        ephemeral=False,
     )
 
 

@@ -11,25 +11,32 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
-from bot.db.models import Checkin, Cohort, Delivery, Member, MilestoneProgress, Pause
+from bot.db.models import (
+    Checkin,
+    Cohort,
+    Delivery,
+    Member,
+    MilestoneProgress,
+    Pause,
+    QuizAttempt,
+)
 from bot.domain.plan import plan_month
 from bot.domain.weeks import IsoWeek, local_date, week_of
 from bot.services.outbox import delivery_row
-from bot.services.snapshot import MANAGER_MILESTONE, compute_snapshot, load_histories
-from bot.views.reminders import manager_prompt_reply, nudge_reply, quiet_reply
+from bot.services.quizzes import VOID
+from bot.services.snapshot import (
+    MANAGER_MILESTONE,
+    compute_snapshot,
+    load_histories,
+)
+from bot.views.reminders import (
+    gate_invite_reply,
+    manager_prompt_reply,
+    nudge_reply,
+    quiet_reply,
+)
+from scheduler.due_rules import Silence, gate_invite_number, manager_kind, nudge_kind
 from scheduler.timing import Slot, slot_in_week, week_end
-
-QUIET_AFTER_NUDGES = 3
-QUIET_NUDGE_EVERY_WEEKS = 4
-
-
-@dataclass(frozen=True)
-class Silence:
-    """How a member has answered recent nudges, since their last check-in."""
-
-    last_checkin: IsoWeek | None
-    nudges_sent: int
-    told_quiet_in: IsoWeek | None
 
 
 @dataclass(frozen=True)
@@ -38,29 +45,13 @@ class MemberDue:
     cohort: Cohort
     week: IsoWeek
     slot: Slot
-    kinds: tuple[str, ...]  # "nudge", "quiet", "manager", "manager-again"
+    kinds: tuple[str, ...]  # "nudge", "quiet", "manager", "manager-again", "gate"
+    gate_invite: int = 0  # which invitation this is (1 to 3), when "gate" is in kinds
 
 
-def nudge_kind(silence: Silence, week: IsoWeek) -> str | None:
-    """A nudge, the one gentle quiet note, or nothing (the four-weekly rhythm after it)."""
-    if silence.told_quiet_in is not None:
-        weeks = silence.told_quiet_in.weeks_until(week)
-        return "nudge" if weeks > 0 and weeks % QUIET_NUDGE_EVERY_WEEKS == 0 else None
-    return "quiet" if silence.nudges_sent >= QUIET_AFTER_NUDGES else "nudge"
-
-
-def manager_kind(month: int, outcome: str | None, done: bool, planned: set[str]) -> str | None:
-    """Ask once in month 3 (or 4 if month 3 was missed); ask again in month 4 after "later"."""
-    if done or not 3 <= month <= 4:
-        return None
-    if outcome is None and "manager:ask" not in planned:
-        return "manager"
-    if outcome == "later" and month == 4 and "manager:again" not in planned:
-        return "manager-again"
-    return None
-
-
-async def find_due_members(session: AsyncSession, now: datetime) -> list[MemberDue]:
+async def find_due_members(
+    session: AsyncSession, now: datetime, content: ContentLibrary
+) -> list[MemberDue]:
     rows = (
         await session.execute(
             select(Member, Cohort)
@@ -90,14 +81,14 @@ async def find_due_members(session: AsyncSession, now: datetime) -> list[MemberD
     checked_in = await _checked_in(session, ids, {w for _, _, w, _ in candidates})
     planned = await _planned(session, ids)
     silences = await _silences(session, ids)
-    manager_done = set(
-        await session.scalars(
-            select(MilestoneProgress.member_id).where(
-                MilestoneProgress.milestone_key == MANAGER_MILESTONE,
-                MilestoneProgress.member_id.in_(ids),
-            )
+    done = await _done_keys(session, ids)
+    attempts = await session.execute(
+        select(QuizAttempt.member_id, QuizAttempt.phase).where(
+            QuizAttempt.member_id.in_(ids), QuizAttempt.status != VOID
         )
     )
+    attempted = {(member_id, phase) for member_id, phase in attempts}
+    invited = await _gate_invites(session, ids)
     due: list[MemberDue] = []
     for member, cohort, week, slot in candidates:
         kinds: list[str] = []
@@ -108,15 +99,50 @@ async def find_due_members(session: AsyncSession, now: datetime) -> list[MemberD
             kind = nudge_kind(silences.get(member.id, Silence(None, 0, None)), week)
             if kind is not None:
                 kinds.append(kind)
-        month = plan_month(member.plan_start, local_date(now, member.timezone))
+        today = local_date(now, member.timezone)
+        month = plan_month(member.plan_start, today)
+        member_done = done.get(member.id, set())
         ask = manager_kind(
-            month, member.manager_outcome, member.id in manager_done, planned.get(member.id, set())
+            month,
+            member.manager_outcome,
+            MANAGER_MILESTONE in member_done,
+            planned.get(member.id, set()),
         )
         if ask is not None:
             kinds.append(ask)
+        roadmap = content.roadmap(cohort.roadmap_key)
+        invite = gate_invite_number(member, roadmap, today, week, member_done, attempted, invited)
+        if invite:
+            kinds.append("gate")
         if kinds:
-            due.append(MemberDue(member, cohort, week, slot, tuple(kinds)))
+            due.append(MemberDue(member, cohort, week, slot, tuple(kinds), invite))
     return due
+
+
+async def _done_keys(session: AsyncSession, ids: list[int]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = {}
+    for member_id, key in await session.execute(
+        select(MilestoneProgress.member_id, MilestoneProgress.milestone_key).where(
+            MilestoneProgress.member_id.in_(ids)
+        )
+    ):
+        done.setdefault(member_id, set()).add(key)
+    return done
+
+
+async def _gate_invites(session: AsyncSession, ids: list[int]) -> dict[tuple[int, int], set[str]]:
+    """The weeks each member was invited to each phase's gate; the key holds the phase."""
+    invited: dict[tuple[int, int], set[str]] = {}
+    for member_id, key, period in await session.execute(
+        select(Delivery.member_id, Delivery.idempotency_key, Delivery.period).where(
+            Delivery.member_id.in_(ids), Delivery.kind == "gate"
+        )
+    ):
+        if member_id is None or period is None:
+            continue
+        phase = int(key.split(":")[2])
+        invited.setdefault((member_id, phase), set()).add(period)
+    return invited
 
 
 async def _checked_in(
@@ -208,6 +234,19 @@ async def member_delivery_rows(
             elif kind == "quiet":
                 reply = quiet_reply(member.display_name)
                 key, period = f"quiet:{member.id}:{item.week}", str(item.week)
+            elif kind == "gate":
+                placement = snapshot.track.placement_quiz and member.phase == 1
+                reply = gate_invite_reply(
+                    member.display_name,
+                    member.phase,
+                    snapshot.phase.title,
+                    cohort.quiz_questions,
+                    cohort.quiz_pass_percent,
+                    placement,
+                    item.gate_invite,
+                )
+                key = f"gate:{member.id}:{member.phase}:{item.gate_invite}"
+                period = str(item.week)
             else:
                 again = kind == "manager-again"
                 reply = manager_prompt_reply(member.display_name, snapshot.plan_month, again)

@@ -41,7 +41,7 @@ async def plan_due(
     sessions: async_sessionmaker[AsyncSession], now: datetime, content: ContentLibrary
 ) -> PlanCounts:
     async with sessions() as session, session.begin():
-        due = await find_due_members(session, now)
+        due = await find_due_members(session, now, content)
         rows = await member_delivery_rows(session, due, now, content)
         rows += await cohort_delivery_rows(session, now, content)
         return await _insert_new(session, rows)

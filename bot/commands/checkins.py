@@ -9,8 +9,10 @@ from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.db.models import Checkin, Pause
 from bot.domain.weeks import week_of
 from bot.messages import Actions, Invocation, Reply, Section
+from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.views.formatting import hours
+from bot.views.leaderboards import earned_line
 from bot.views.status import STATUS_BUTTON, plan_line, streak_line
 
 
@@ -53,13 +55,17 @@ async def checkin(inv: Invocation, ctx: Context) -> Reply:
             f"{hours(ctx.args.number('hours'))} — {summary}"
         )
     resumed = await _end_pause(ctx, member.id)
-    await ctx.session.flush()
+    earned = earned_line(
+        await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
+    )
     snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
     fields = [f"Blockers: {blockers}" if blockers else "Blockers: none"]
     if confidence is not None:
         fields.append(f"Confidence: {confidence}/5")
     if resumed:
         fields.append("Welcome back: checking in ended your pause.")
+    if earned:
+        fields.append(earned)
     return Reply.of(
         Section(headline, tuple(fields)),
         Section(f"{streak_line(snapshot)}\n{plan_line(snapshot)}"),

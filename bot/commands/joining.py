@@ -10,10 +10,13 @@ from bot.content.schema import Roadmap, Track
 from bot.db.models import Cohort, Member
 from bot.domain.plan import plan_start
 from bot.domain.weeks import local_date, weekday_name
-from bot.messages import Header, Invocation, Reply, Section
+from bot.messages import Actions, Block, Header, Invocation, Reply, Section
+from bot.services.gate_status import gate_status
+from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.services.tenancy import cohort_by_channel, cohort_by_name, cohorts
 from bot.views.formatting import day
+from bot.views.quizzes import PLACEMENT_BUTTON
 from bot.views.status import status_blocks
 
 DEFAULT_NUDGE_TIME = time(9, 0)
@@ -23,9 +26,10 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
     member = ctx.member
     if member is not None and member.left_at is None and ctx.cohort is not None:
         snapshot = await load_snapshot(ctx.session, member, ctx.cohort, ctx.roadmap, ctx.now)
+        gate = await gate_status(ctx.session, member, snapshot, ctx.now)
         return Reply.of(
             Section(f"You're already in cohort {ctx.cohort.name}. Here is where you stand."),
-            *status_blocks(snapshot),
+            *status_blocks(snapshot, gate, member.timezone),
         )
     cohort = await _choose_cohort(ctx, inv)
     roadmap = ctx.content.roadmap(cohort.roadmap_key)
@@ -59,10 +63,21 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
     member.phase = member.phase or 1
     member.phase_started_on = start
     member.left_at = None
-    await ctx.session.flush()
+    await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     ctx.member, ctx.cohort = member, cohort
     snapshot = await load_snapshot(ctx.session, member, cohort, roadmap, ctx.now)
     phase = roadmap.phase(member.phase)
+    placement: tuple[Block, ...] = ()
+    status = await gate_status(ctx.session, member, snapshot, ctx.now)
+    if status.state == "open" and status.kind == "placement":
+        placement = (
+            Section(
+                "The fast track starts with a placement quiz: the phase-1 gate. Pass it and you "
+                "begin in phase 2; if not, you start phase 1 as a two-month refresher, or switch "
+                "to the standard track. Either way you're in."
+            ),
+            Actions((PLACEMENT_BUTTON,)),
+        )
     starts = "today" if start == joined_on else f"on {day(start)}, when the cohort starts"
     return Reply.of(
         Header(greeting),
@@ -75,7 +90,8 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
                 "(change it with `/pivot settings nudge <weekday> <HH:MM>`).",
             ),
         ),
-        *status_blocks(snapshot),
+        *status_blocks(snapshot, status, member.timezone),
+        *placement,
     )
 
 

@@ -6,10 +6,15 @@ from bot.commands.context import Context, UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.content.schema import Milestone, Phase
 from bot.db.models import Member, MilestoneProgress
-from bot.messages import Actions, Invocation, ProgressBar, Reply, Section
+from bot.messages import Actions, Block, Button, Invocation, ProgressBar, Reply, Section
+from bot.services.advancement import advance_if_ready
+from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.views.formatting import day
+from bot.views.leaderboards import earned_line
 from bot.views.status import MILESTONES_BUTTON, STATUS_BUTTON, plan_line
+
+QUIZ_BUTTON = Button("Take the gate quiz", "quiz start", style="primary")
 
 
 def _find(ctx: Context, member: Member, key: str) -> tuple[Phase, Milestone]:
@@ -51,24 +56,49 @@ async def done(inv: Invocation, ctx: Context) -> Reply:
         headline = f"✓ {milestone.title} was already done on {day(row.done_at)}; evidence updated."
     else:
         headline = f"✓ {milestone.title} was already done on {day(row.done_at)}."
-    await ctx.session.flush()
-    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
-    states = [m for m in snapshot.milestones if m.phase == phase.number]
+    earned = earned_line(
+        await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
+    )
     fields = (
         [f"Evidence: {evidence}"] if evidence else [f"Add evidence any time: {milestone.evidence}."]
     )
-    if phase.number == member.phase and not snapshot.missing_required:
+    if earned:
+        fields.append(earned)
+    # A gate already passed was waiting for this milestone: moving on happens now.
+    advancement = await advance_if_ready(ctx.session, member, cohort, ctx.content, ctx.now)
+    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    states = [m for m in snapshot.milestones if m.phase == phase.number]
+    buttons = (MILESTONES_BUTTON, STATUS_BUTTON)
+    after: list[Block] = []
+    if advancement is not None:
+        after.append(Section(_moved_on_text(ctx, advancement.new_phase, advancement.graduated)))
+    elif phase.number == member.phase and not snapshot.missing_required:
         fields.append(
             f"Every required milestone of phase {phase.number} is done: "
-            "the phase-gate quiz comes next."
+            "the phase-gate quiz is open."
         )
+        buttons = (QUIZ_BUTTON, STATUS_BUTTON)
     return Reply.of(
         Section(headline, tuple(fields)),
         ProgressBar(
             sum(1 for m in states if m.done), len(states), f"Phase {phase.number} milestones"
         ),
+        *after,
         Section(plan_line(snapshot)),
-        Actions((MILESTONES_BUTTON, STATUS_BUTTON)),
+        Actions(buttons),
+    )
+
+
+def _moved_on_text(ctx: Context, new_phase: int, graduated: bool) -> str:
+    if graduated:
+        return (
+            "🎓 With your final gate already passed, that completes the roadmap: "
+            "data scientist to ML engineer. Congratulations!"
+        )
+    phase = ctx.roadmap.phase(new_phase)
+    return (
+        f"🎉 Your gate quiz was already passed, so that finishes phase {new_phase - 1}: "
+        f"welcome to phase {phase.number}, {phase.title}."
     )
 
 
@@ -80,7 +110,7 @@ async def undo(inv: Invocation, ctx: Context) -> Reply:
     if row is None:
         raise UsageError(f"`{milestone.key}` isn't marked done, so there's nothing to undo.")
     await ctx.session.delete(row)
-    await ctx.session.flush()
+    await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
     return Reply.of(
         Section(f"Took back {milestone.title}: it's open again.", (plan_line(snapshot),)),

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.commands.context import Context
+from bot.commands.context import Context, UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.db.models import Member
 from bot.domain.weeks import weekday_name
-from bot.messages import Invocation, Reply, Section
+from bot.messages import Actions, Invocation, Reply, Section
+from bot.services.gate_status import gate_status
+from bot.services.points import sync_member_points
+from bot.services.snapshot import load_snapshot
+from bot.views.formatting import day
+from bot.views.quizzes import PLACEMENT_BUTTON
 
 
 def _summary(member: Member) -> tuple[str, ...]:
     return (
+        f"Track: {member.track}",
         f"Timezone: {member.timezone}",
         f"Weekly nudge: {weekday_name(member.nudge_weekday)}s at {member.nudge_time:%H:%M}",
         f"Leaderboard: {'shown by name' if member.leaderboard_visible else 'hidden'}",
@@ -32,8 +38,9 @@ async def show(inv: Invocation, ctx: Context) -> Reply:
 
 async def set_timezone(inv: Invocation, ctx: Context) -> Reply:
     del inv
-    member, _cohort = ctx.joined()
+    member, cohort = ctx.joined()
     member.timezone = ctx.args.text("tz")
+    await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     return _reply(f"Timezone set to {member.timezone}. Weeks and nudges now follow it.", member)
 
 
@@ -60,6 +67,40 @@ async def set_leaderboard(inv: Invocation, ctx: Context) -> Reply:
         else "You're hidden: leaderboards never show your name."
     )
     return _reply(headline, member)
+
+
+async def set_track(inv: Invocation, ctx: Context) -> Reply:
+    """Switch track and keep everything: phase, milestones, check-ins and points.
+
+    The plan keeps its start date; only the phase lengths change, so pace and the gate's
+    calendar window follow the new track at once.
+    """
+    del inv
+    member, cohort = ctx.joined()
+    track = ctx.roadmap.track(ctx.args.text("track"))
+    if track is None:
+        keys = ", ".join(t.key for t in ctx.roadmap.tracks)
+        raise UsageError(
+            f"This roadmap's tracks are {keys}, e.g. `/pivot settings track standard`."
+        )
+    if track.key == member.track:
+        return _reply(f"You're already on the {track.key} track.", member)
+    member.track = track.key
+    await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
+    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    lines = [
+        f"Phase {snapshot.phase.number} now runs until {day(snapshot.window.ends_on)}; "
+        f"you are {snapshot.pace.describe()}.",
+        "Your milestones, check-ins and points are as they were.",
+    ]
+    status = await gate_status(ctx.session, member, snapshot, ctx.now)
+    if status.state == "open" and status.kind == "placement":
+        lines.append("The fast track opens with a placement quiz; pass it to start in phase 2.")
+        return Reply.of(
+            Section(f"You're on the {track.title} now.", tuple(lines)),
+            Actions((PLACEMENT_BUTTON,)),
+        )
+    return Reply.of(Section(f"You're on the {track.title} now.", tuple(lines)))
 
 
 async def set_dms(inv: Invocation, ctx: Context) -> Reply:
@@ -124,6 +165,21 @@ SPECS = (
                 "show or hide",
                 required=True,
                 choices=("show", "hide"),
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="settings track",
+        summary="Switch between the standard and the fast track; your progress is kept",
+        example="/pivot settings track standard",
+        handler=set_track,
+        args=(
+            Arg(
+                "track",
+                ArgKind.CHOICE,
+                "standard (24 months) or fast (18 months)",
+                required=True,
+                choices=("standard", "fast"),
             ),
         ),
     ),

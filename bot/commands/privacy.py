@@ -28,7 +28,8 @@ async def forget(inv: Invocation, ctx: Context) -> Reply:
         return Reply.of(
             Section(
                 "This deletes everything pivotbot stores about you in this workspace: "
-                "membership, check-ins, milestones, pauses and messages. It cannot be undone. "
+                "membership, check-ins, milestones, pauses, quiz attempts, points and messages. "
+                "It cannot be undone. "
                 "`/pivot export` first if you want a copy.",
                 ("To go ahead: `/pivot forget confirm`",),
             ),

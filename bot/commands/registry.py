@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from bot.commands import (
     checkins,
+    cohort_insights,
+    cohort_quiz,
     cohorts,
     compensation,
     help,
     joining,
+    leaderboards,
     manager,
     milestones,
     pausing,
     preferences,
     privacy,
+    quizzes,
     status,
 )
 from bot.commands.parsing import Registry
@@ -25,11 +29,15 @@ FAMILIES = (
     checkins,
     milestones,
     manager,
+    quizzes,
+    leaderboards,
     pausing,
     preferences,
     compensation,
     privacy,
     cohorts,
+    cohort_quiz,
+    cohort_insights,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands.context import Context
 from bot.commands.spec import CommandSpec
 from bot.messages import Invocation, Reply
+from bot.services.gate_status import gate_status
 from bot.services.snapshot import load_snapshot
 from bot.views.status import milestones_reply, status_reply
 
@@ -12,7 +13,9 @@ from bot.views.status import milestones_reply, status_reply
 async def status(inv: Invocation, ctx: Context) -> Reply:
     del inv
     member, cohort = ctx.joined()
-    return status_reply(await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now))
+    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    gate = await gate_status(ctx.session, member, snapshot, ctx.now)
+    return status_reply(snapshot, gate, member.timezone)
 
 
 async def milestones(inv: Invocation, ctx: Context) -> Reply:

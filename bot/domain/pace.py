@@ -8,6 +8,7 @@ means doing them in another order is never punished.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -34,6 +35,14 @@ class MilestoneTarget:
     key: str
     phase: int
     due_on: date
+
+
+def accounted_for(
+    targets: Iterable[MilestoneTarget], current_phase: int, done_keys: Collection[str]
+) -> int:
+    """How many required milestones count as done: the ones marked, and every one of the
+    phases behind the member, even those they placed out of without marking each."""
+    return sum(1 for t in targets if t.phase < current_phase or t.key in done_keys)
 
 
 def target_date(

@@ -21,6 +21,9 @@ from bot.db.models import (
     Member,
     MilestoneProgress,
     Pause,
+    PointAward,
+    QuizAnswer,
+    QuizAttempt,
 )
 
 DELETED_ACTOR = "deleted-user"
@@ -85,11 +88,71 @@ async def _messages(session: AsyncSession, member: Member) -> list[dict[str, Any
     ]
 
 
+async def _quiz_attempts(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    attempts = list(
+        await session.scalars(
+            select(QuizAttempt).where(QuizAttempt.member_id == member.id).order_by(QuizAttempt.id)
+        )
+    )
+    answers: dict[int, list[dict[str, Any]]] = {a.id: [] for a in attempts}
+    for row in await session.scalars(
+        select(QuizAnswer)
+        .where(QuizAnswer.attempt_id.in_(list(answers)))
+        .order_by(QuizAnswer.attempt_id, QuizAnswer.position)
+    ):
+        answers[row.attempt_id].append(
+            {
+                "question": row.question_id,
+                "option_index": row.option,
+                "correct": row.correct,
+                "answered_at": row.answered_at.isoformat(),
+            }
+        )
+    return [
+        {
+            "phase": a.phase,
+            "kind": a.kind,
+            "attempt": a.number,
+            "bank": a.bank_key,
+            "status": a.status,
+            "questions": a.size,
+            "correct": a.correct,
+            "pass_percent": a.pass_percent,
+            "started_at": a.started_at.isoformat(),
+            "finished_at": a.finished_at.isoformat() if a.finished_at else None,
+            "retry_at": a.retry_at.isoformat() if a.retry_at else None,
+            "advanced_at": a.advanced_at.isoformat() if a.advanced_at else None,
+            "answers": answers[a.id],
+        }
+        for a in attempts
+    ]
+
+
+async def _points(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(PointAward)
+        .where(PointAward.member_id == member.id)
+        .order_by(PointAward.earned_at, PointAward.source)
+    )
+    return [
+        {
+            "for": r.source,
+            "points": r.points,
+            "phase": r.phase,
+            "week": r.week,
+            "earned_at": r.earned_at.isoformat(),
+        }
+        for r in rows
+    ]
+
+
 EXPORTERS: dict[str, Exporter] = {
     "checkins": _checkins,
     "milestones": _milestones,
     "pauses": _pauses,
     "messages": _messages,
+    "quiz_attempts": _quiz_attempts,
+    "points": _points,
 }
 
 

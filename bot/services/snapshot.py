@@ -7,7 +7,7 @@ they can never disagree about pace or streak.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,7 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Milestone, Phase, Roadmap, Track
 from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Pause
-from bot.domain.pace import MilestoneTarget, Pace, pace, plan_fraction_done, target_date
+from bot.domain.gates import Gate, gate_open
+from bot.domain.pace import (
+    MilestoneTarget,
+    Pace,
+    accounted_for,
+    pace,
+    plan_fraction_done,
+    target_date,
+)
 from bot.domain.plan import PhaseWindow, phase_windows, plan_month
 from bot.domain.streaks import current_streak
 from bot.domain.weeks import IsoWeek, local_date, weeks_spanned
@@ -84,6 +92,11 @@ class Snapshot:
     def window(self) -> PhaseWindow:
         return self.windows[self.phase.number - 1]
 
+    @property
+    def gate(self) -> Gate:
+        """Whether the current phase's gate quiz is open today (see ``bot.domain.gates``)."""
+        return gate_open(self.window, self.today, [m.milestone.key for m in self.missing_required])
+
 
 def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
     return roadmap.track(member.track) or roadmap.tracks[0]
@@ -138,6 +151,25 @@ def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
+def required_targets(
+    roadmap: Roadmap, windows: tuple[PhaseWindow, ...], start: date
+) -> tuple[MilestoneTarget, ...]:
+    """The target date of every required milestone of a plan, in plan order.
+
+    Status, the weekly nudge and the leaderboards all measure pace against these.
+    """
+    return tuple(
+        MilestoneTarget(
+            milestone.key,
+            phase.number,
+            target_date(windows[phase.number - 1], milestone.due, start, milestone.plan_months),
+        )
+        for phase in roadmap.phases
+        for milestone in phase.milestones
+        if milestone.required
+    )
+
+
 async def load_snapshot(
     session: AsyncSession, member: Member, cohort: Cohort, roadmap: Roadmap, now: datetime
 ) -> Snapshot:
@@ -173,8 +205,7 @@ def compute_snapshot(
             if milestone.required:
                 targets.append(MilestoneTarget(milestone.key, phase.number, due_on))
 
-    # Phases behind you count as done even when you placed out of them without marking each.
-    done_count = sum(1 for t in targets if t.phase < member.phase or t.key in progress)
+    done_count = accounted_for(targets, member.phase, progress)
     target_dates = [t.due_on for t in targets]
     this_week = IsoWeek.of(today)
     paused_weeks = _paused_weeks(pauses, member.timezone)
@@ -212,3 +243,11 @@ def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
         last = local_date(pause.ends_at - timedelta(microseconds=1), timezone)
         weeks |= weeks_spanned(first, last + timedelta(days=1))
     return weeks
+
+
+def skipped_weeks(pauses: Iterable[Pause], timezone: str) -> set[IsoWeek]:
+    """Every ISO week (in ``timezone``) a pause touched: the weeks a streak skips.
+
+    Points and cohort statistics use this, so they skip exactly the weeks ``status`` does.
+    """
+    return _paused_weeks(list(pauses), timezone)

@@ -87,6 +87,34 @@ def manager_prompt_reply(name: str, plan_month: int, again: bool) -> Reply:
     )
 
 
+def gate_invite_reply(
+    name: str, phase: int, title: str, questions: int, pass_percent: int, placement: bool, nth: int
+) -> Reply:
+    """The gate is open: an invitation with a Start button, at most three weeks running."""
+    if placement:
+        headline = f"Hi {name}, your placement quiz is waiting."
+        why = (
+            "You're on the fast track: pass it and you start in phase 2 with phase 1 behind "
+            "you. If it doesn't go well, nothing is lost: the standard track is always there."
+        )
+    else:
+        headline = f"Hi {name}, your phase {phase} gate is open: {title}."
+        why = "Pass it with your required milestones done and you move on to the next phase."
+    reminder = " (a reminder)" if nth > 1 else ""
+    return Reply.of(
+        Header(f"Phase-gate quiz{reminder}"),
+        Section(
+            headline,
+            (
+                f"{questions} questions, one at a time; {pass_percent}% passes.",
+                why,
+                "Start now, or any time with `/pivot quiz`.",
+            ),
+        ),
+        Actions((Button("Start the quiz", "quiz start", style="primary"),)),
+    )
+
+
 def admin_digest_reply(
     cohort: str, week: str, quiet: Sequence[str], unreachable: Sequence[str]
 ) -> Reply:

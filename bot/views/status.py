@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.messages import Actions, Block, Button, Header, ProgressBar, Reply, Section
+from bot.services.gate_status import GateStatus
 from bot.services.snapshot import MilestoneState, Snapshot
-from bot.views.formatting import day, plural
+from bot.views.formatting import day, local_moment, plural
 
 CHECKIN_BUTTON = Button("Check in", "checkin", style="primary")
 MILESTONES_BUTTON = Button("Milestones", "milestones")
@@ -29,7 +30,38 @@ def streak_line(snapshot: Snapshot) -> str:
     return f"Streak: {plural(snapshot.streak, 'week')} · {week}"
 
 
-def next_steps(snapshot: Snapshot) -> list[str]:
+def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> str | None:
+    """One line on the current gate; from the calendar alone when ``status`` is not known."""
+    gate = snapshot.gate
+    quiz = f"phase-{gate.phase} gate quiz"
+    if gate.opened_by == "milestones":
+        opened = (
+            f"Every required milestone of phase {gate.phase} is done: "
+            "the phase-gate quiz comes next. `/pivot quiz`"
+        )
+    else:
+        opened = f"The {quiz} is open: `/pivot quiz`"
+    if status is None:
+        return opened if gate.is_open else None
+    match status.state:
+        case "in progress":
+            return f"Your {quiz} is waiting where you left it: `/pivot quiz`"
+        case "open" if status.kind == "placement":
+            return "Your placement quiz is waiting: pass it to start in phase 2. `/pivot quiz`"
+        case "open":
+            return opened
+        case "passed":
+            return f"You passed the phase-{gate.phase} gate: finish its milestones to move on."
+        case "cooldown" if status.retry_at is not None:
+            return f"You can retake the {quiz} from {local_moment(status.retry_at, timezone)}."
+        case "graduated":
+            return "You have passed the final gate and completed the roadmap. 🎓"
+    return f"The {quiz} opens on {day(gate.calendar_opens_on)}, or once every milestone is done."
+
+
+def next_steps(
+    snapshot: Snapshot, gate: GateStatus | None = None, timezone: str = "UTC"
+) -> list[str]:
     steps: list[str] = []
     if snapshot.paused_until is not None:
         steps.append(
@@ -47,17 +79,17 @@ def next_steps(snapshot: Snapshot) -> list[str]:
             f"Next milestone: {upcoming.milestone.title} (due {day(upcoming.due_on)}) · "
             f"`/pivot done {upcoming.milestone.key} <link>`"
         )
-    else:
-        steps.append(
-            f"Every required milestone of phase {snapshot.phase.number} is done: "
-            "the phase-gate quiz comes next."
-        )
+    gate_line = gate_step(snapshot, gate, timezone)
+    if gate_line is not None:
+        steps.append(gate_line)
     if not snapshot.checked_in_this_week and snapshot.paused_until is None:
         steps.append("Check in for this week: `/pivot checkin 5h what you did | blockers`")
     return steps
 
 
-def status_blocks(snapshot: Snapshot) -> tuple[Block, ...]:
+def status_blocks(
+    snapshot: Snapshot, gate: GateStatus | None = None, timezone: str = "UTC"
+) -> tuple[Block, ...]:
     phase_states = snapshot.phase_milestones
     done = sum(1 for m in phase_states if m.done)
     return (
@@ -65,13 +97,15 @@ def status_blocks(snapshot: Snapshot) -> tuple[Block, ...]:
         Section(plan_line(snapshot)),
         ProgressBar(done, len(phase_states), f"Phase {snapshot.phase.number} milestones"),
         Section(streak_line(snapshot)),
-        Section("Next:", tuple(f"• {step}" for step in next_steps(snapshot))),
+        Section("Next:", tuple(f"• {step}" for step in next_steps(snapshot, gate, timezone))),
         Actions((CHECKIN_BUTTON, MILESTONES_BUTTON)),
     )
 
 
-def status_reply(snapshot: Snapshot) -> Reply:
-    return Reply.of(*status_blocks(snapshot))
+def status_reply(
+    snapshot: Snapshot, gate: GateStatus | None = None, timezone: str = "UTC"
+) -> Reply:
+    return Reply.of(*status_blocks(snapshot, gate, timezone))
 
 
 def milestone_line(state: MilestoneState) -> str:

@@ -165,8 +165,8 @@ STREAK = CommandSpec(
     ),
 )
 BUTTON_ONLY = CommandSpec(
-    name="quiz answer",
-    summary="Answer a quiz question (from its buttons)",
+    name="buddy cheer",
+    summary="Cheer a buddy on (from a button)",
     example="(a button)",
     handler=_streak,
     args=(Arg("question", ArgKind.INT, "the question", required=True, hidden=True),),
@@ -182,7 +182,7 @@ async def test_a_spec_added_in_bot_appears_on_discord_and_runs_with_typed_option
         tree = service.client.tree
         names = {c.qualified_name for c in tree.walk_commands()}
         assert "pivot buddy streak" in names
-        assert "pivot quiz answer" not in names  # its required argument comes from a button
+        assert "pivot buddy cheer" not in names  # its required argument comes from a button
         command = tree.get_command("pivot").get_command("buddy").get_command("streak")  # type: ignore[union-attr]
         assert len(command.description) == 100
         assert [p.name for p in command.parameters] == ["buddy", "weeks"]

@@ -54,7 +54,7 @@ async def test_spam_guards_paused_dms_off_checked_in_and_left_get_nothing(
     await bot.say("/pivot leave", as_="lena")
     bot.clock.set(MONDAY)
     await jobs.run_due()
-    nudged = {target for target, text in outbox.sent if "check-in" in text}
+    nudged = {target for target, text in outbox.sent if "time for your" in text}
     assert nudged == {"@ada"}
 
 

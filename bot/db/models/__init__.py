@@ -3,7 +3,9 @@
 from bot.db.models.buttons import ButtonArgs
 from bot.db.models.deliveries import Delivery
 from bot.db.models.members import Member, Pause
+from bot.db.models.points import PointAward, Standing
 from bot.db.models.progress import Checkin, MilestoneProgress
+from bot.db.models.quizzes import QuizAnswer, QuizAttempt
 from bot.db.models.records import AuditEntry, HandledRequest
 from bot.db.models.tenancy import Cohort, CohortAdmin, Tenant
 
@@ -18,5 +20,9 @@ __all__ = [
     "Member",
     "MilestoneProgress",
     "Pause",
+    "PointAward",
+    "QuizAnswer",
+    "QuizAttempt",
+    "Standing",
     "Tenant",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UtcDateTime
@@ -25,7 +25,11 @@ class Checkin(Base):
     """One per member and ISO week (in the member's timezone); a second one amends the first."""
 
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("member_id", "iso_week"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "iso_week"),
+        # The cohort's weekly check-in rate counts one week across every member.
+        Index("ix_checkins_iso_week_member_id", "iso_week", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))

@@ -35,6 +35,13 @@ class Cohort(Base):
     leaderboard_time: Mapped[time] = mapped_column(Time, default=time(16, 0))
     roadmap_key: Mapped[str] = mapped_column(String(40), default="standard")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The gate quiz, set by `/pivot cohort quiz`; an attempt keeps the values it started with.
+    quiz_questions: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    quiz_pass_percent: Mapped[int] = mapped_column(Integer, default=80, server_default="80")
+    quiz_cooldown_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    quiz_bank: Mapped[str] = mapped_column(
+        String(40), default="standard", server_default="standard"
+    )
 
 
 class CohortAdmin(Base):

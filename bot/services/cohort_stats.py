@@ -1,0 +1,166 @@
+"""Cohort-wide numbers for the chart and the admin report, each a few aggregate queries.
+
+A member is expected to check in during a week once their plan has started and until they
+leave; a week they spent paused without checking in does not count against the cohort.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Checkin, Cohort, Member, Pause, QuizAttempt, Standing
+from bot.domain.pace import PaceState
+from bot.domain.weeks import IsoWeek, local_date
+from bot.services.quizzes import FAILED, PASSED
+from bot.services.snapshot import skipped_weeks
+
+PHASES = (1, 2, 3, 4)
+PACE_STATES: tuple[PaceState, ...] = ("ahead", "on track", "behind")
+WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class WeekRate:
+    week: IsoWeek
+    checked_in: int
+    expected: int
+    complete: bool  # False for the week still running
+
+    @property
+    def rate(self) -> float | None:
+        return self.checked_in / self.expected if self.expected else None
+
+
+@dataclass(frozen=True)
+class CohortStats:
+    cohort_name: str
+    this_week: IsoWeek
+    per_phase: tuple[int, ...]  # active members in phases 1-4
+    pace: tuple[tuple[PaceState, int], ...]
+    weekly: tuple[WeekRate, ...]  # oldest first, ending with this week
+
+    @property
+    def members(self) -> int:
+        return sum(self.per_phase)
+
+
+def _active(cohort: Cohort) -> tuple[ColumnElement[bool], ...]:
+    return (Member.cohort_id == cohort.id, Member.left_at.is_(None))
+
+
+async def members_per_phase(session: AsyncSession, cohort: Cohort) -> tuple[int, ...]:
+    rows = await session.execute(
+        select(Member.phase, func.count()).where(*_active(cohort)).group_by(Member.phase)
+    )
+    counts: dict[int, int] = dict(rows.all())
+    return tuple(int(counts.get(p, 0)) for p in PHASES)
+
+
+async def pace_distribution(
+    session: AsyncSession, cohort: Cohort, now: datetime
+) -> tuple[tuple[PaceState, int], ...]:
+    """The same rule as ``bot.domain.pace.pace``, over the stored plan dates of everyone."""
+    today = literal(local_date(now, cohort.timezone).toordinal())
+    state = case(
+        (today - Standing.next_target_day >= WEEK_DAYS, "behind"),
+        (Standing.done_target_day - today >= WEEK_DAYS, "ahead"),
+        else_="on track",
+    )
+    rows = await session.execute(
+        select(state, func.count())
+        .select_from(Member)
+        .outerjoin(Standing, Standing.member_id == Member.id)
+        .where(*_active(cohort))
+        .group_by(state)
+    )
+    counts: dict[str, int] = dict(rows.all())
+    return tuple((s, int(counts.get(s, 0))) for s in PACE_STATES)
+
+
+async def weekly_rates(
+    session: AsyncSession, cohort: Cohort, now: datetime, weeks: int
+) -> tuple[WeekRate, ...]:
+    """Check-in rate for the last ``weeks`` ISO weeks (cohort time), the current one last."""
+    this_week = IsoWeek.of(local_date(now, cohort.timezone))
+    span = [this_week]
+    while len(span) < weeks:
+        span.insert(0, span[0].previous())
+    labels = [str(w) for w in span]
+    members = (
+        await session.execute(
+            select(Member.id, Member.plan_start, Member.left_at, Member.timezone).where(
+                Member.cohort_id == cohort.id
+            )
+        )
+    ).all()
+    checked: defaultdict[str, set[int]] = defaultdict(set)
+    for member_id, label in await session.execute(
+        select(Checkin.member_id, Checkin.iso_week)
+        .join(Member, Member.id == Checkin.member_id)
+        .where(Member.cohort_id == cohort.id, Checkin.iso_week.in_(labels))
+    ):
+        checked[label].add(member_id)
+    first = datetime.combine(span[0].monday(), datetime.min.time(), now.tzinfo)
+    pauses: defaultdict[int, list[Pause]] = defaultdict(list)
+    for pause in await session.scalars(
+        select(Pause)
+        .join(Member, Member.id == Pause.member_id)
+        .where(Member.cohort_id == cohort.id, Pause.ends_at > first - timedelta(days=1))
+    ):
+        pauses[pause.member_id].append(pause)
+    timezone_of = {member_id: tz for member_id, _start, _left, tz in members}
+    paused = {m: skipped_weeks(p, timezone_of[m]) for m, p in pauses.items()}
+    rates = []
+    for week in span:
+        monday, sunday = week.monday(), week.sunday()
+        expected = {
+            member_id
+            for member_id, plan_start, left_at, _tz_name in members
+            if plan_start <= sunday
+            and (left_at is None or left_at.date() >= monday)
+            and week not in paused.get(member_id, ())
+        } | checked[str(week)]
+        rates.append(WeekRate(week, len(checked[str(week)]), len(expected), week != this_week))
+    return tuple(rates)
+
+
+async def cohort_stats(
+    session: AsyncSession, cohort: Cohort, now: datetime, weeks: int = 12
+) -> CohortStats:
+    return CohortStats(
+        cohort_name=cohort.name,
+        this_week=IsoWeek.of(local_date(now, cohort.timezone)),
+        per_phase=await members_per_phase(session, cohort),
+        pace=await pace_distribution(session, cohort, now),
+        weekly=await weekly_rates(session, cohort, now, weeks),
+    )
+
+
+@dataclass(frozen=True)
+class GateRate:
+    phase: int
+    attempts: int
+    passed: int
+    members_passed: int
+
+
+async def gate_pass_rates(session: AsyncSession, cohort: Cohort) -> tuple[GateRate, ...]:
+    rows = await session.execute(
+        select(QuizAttempt.phase, QuizAttempt.status, QuizAttempt.member_id)
+        .join(Member, Member.id == QuizAttempt.member_id)
+        .where(Member.cohort_id == cohort.id, QuizAttempt.status.in_((PASSED, FAILED)))
+    )
+    attempts: Counter[int] = Counter()
+    passed: Counter[int] = Counter()
+    passers: defaultdict[int, set[int]] = defaultdict(set)
+    for phase, status, member_id in rows:
+        attempts[phase] += 1
+        if status == PASSED:
+            passed[phase] += 1
+            passers[phase].add(member_id)
+    return tuple(GateRate(p, attempts[p], passed[p], len(passers[p])) for p in PHASES)

@@ -1,0 +1,268 @@
+"""Keep the points ledger and the standings equal to what the events say.
+
+After any event that can change a member's points (a check-in, a milestone marked or taken
+back, a gate passed, a track or timezone change) the command calls :func:`sync_member_points`,
+which re-derives that member's awards and writes only the difference. :func:`recompute_points`
+does the same for a whole cohort from scratch; a test proves the two always agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.loader import ContentLibrary
+from bot.content.schema import Roadmap
+from bot.db.models import (
+    Checkin,
+    Cohort,
+    Member,
+    MilestoneProgress,
+    Pause,
+    PointAward,
+    QuizAttempt,
+    Standing,
+)
+from bot.domain.pace import MilestoneTarget, accounted_for
+from bot.domain.plan import phase_windows
+from bot.domain.points import Award, CheckinFact, GateFact, MilestoneFact, derive_awards
+from bot.domain.weeks import IsoWeek, week_of
+from bot.services.snapshot import member_roadmap_track, required_targets, skipped_weeks
+
+_AWARD_FIELDS = ("kind", "points", "phase", "week", "earned_at")
+_INSERT_CHUNK = 5000
+
+
+@dataclass
+class MemberEvents:
+    """Everything that earns points, for one member, as loaded from the database."""
+
+    checkins: list[CheckinFact] = field(default_factory=list)
+    milestones: list[tuple[str, datetime, bool]] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    passes: list[tuple[int, datetime]] = field(default_factory=list)  # phase, finished at
+    advanced_at: list[datetime] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    members: int
+    awards_before: int
+    awards_after: int
+    points_after: int
+
+
+class _Plans:
+    """Target dates per (roadmap, track, start): a cohort shares a handful of plans."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, date], tuple[MilestoneTarget, ...]] = {}
+        self._phases: dict[str, dict[str, int]] = {}
+
+    def phase_of(self, roadmap: Roadmap) -> dict[str, int]:
+        """Each milestone key's phase in ``roadmap``."""
+        if roadmap.key not in self._phases:
+            self._phases[roadmap.key] = {
+                m.key: p.number for p in roadmap.phases for m in p.milestones
+            }
+        return self._phases[roadmap.key]
+
+    def targets(self, roadmap: Roadmap, member: Member) -> tuple[MilestoneTarget, ...]:
+        track = member_roadmap_track(member, roadmap)
+        key = (roadmap.key, track.key, member.plan_start)
+        if key not in self._cache:
+            windows = phase_windows(member.plan_start, track.phase_months)
+            self._cache[key] = required_targets(roadmap, windows, member.plan_start)
+        return self._cache[key]
+
+    @staticmethod
+    def plan_days(roadmap: Roadmap, member: Member) -> int:
+        track = member_roadmap_track(member, roadmap)
+        return (
+            phase_windows(member.plan_start, track.phase_months)[-1].ends_on - member.plan_start
+        ).days
+
+
+async def _load_events(
+    session: AsyncSession, scope: ColumnElement[bool]
+) -> defaultdict[int, MemberEvents]:
+    """Load the events of every member matching ``scope`` in five queries."""
+    events: defaultdict[int, MemberEvents] = defaultdict(MemberEvents)
+    checkins = await session.execute(
+        select(Checkin.member_id, Checkin.iso_week, Checkin.created_at)
+        .join(Member, Member.id == Checkin.member_id)
+        .where(scope)
+    )
+    for member_id, iso_week, created_at in checkins:
+        events[member_id].checkins.append(CheckinFact(IsoWeek.parse(iso_week), created_at))
+    milestones = await session.execute(
+        select(
+            MilestoneProgress.member_id,
+            MilestoneProgress.milestone_key,
+            MilestoneProgress.done_at,
+            MilestoneProgress.evidence_url,
+        )
+        .join(Member, Member.id == MilestoneProgress.member_id)
+        .where(scope)
+    )
+    for member_id, key, done_at, evidence in milestones:
+        events[member_id].milestones.append((key, done_at, bool(evidence)))
+    for pause in await session.scalars(
+        select(Pause).join(Member, Member.id == Pause.member_id).where(scope)
+    ):
+        events[pause.member_id].pauses.append(pause)
+    attempts = await session.execute(
+        select(
+            QuizAttempt.member_id,
+            QuizAttempt.phase,
+            QuizAttempt.finished_at,
+            QuizAttempt.advanced_at,
+        )
+        .join(Member, Member.id == QuizAttempt.member_id)
+        .where(scope, QuizAttempt.status == "passed")
+    )
+    for member_id, phase, finished_at, advanced_at in attempts:
+        if finished_at is not None:  # a passed attempt is always finished
+            events[member_id].passes.append((phase, finished_at))
+        if advanced_at is not None:
+            events[member_id].advanced_at.append(advanced_at)
+    return events
+
+
+def derive_member(
+    member: Member,
+    cohort: Cohort,
+    events: MemberEvents,
+    content: ContentLibrary,
+    plans: _Plans,
+    now: datetime,
+) -> tuple[list[Award], dict[str, Any]]:
+    """The awards and the standing row that a member's events imply."""
+    roadmap = content.roadmap(cohort.roadmap_key)
+    phase_of = plans.phase_of(roadmap)
+    first_pass: dict[int, datetime] = {}
+    for phase, finished_at in events.passes:
+        if phase not in first_pass or finished_at < first_pass[phase]:
+            first_pass[phase] = finished_at
+    awards = derive_awards(
+        content.point_rules,
+        checkins=events.checkins,
+        milestones=[
+            MilestoneFact(key, phase_of.get(key, 0), done_at, evidence)
+            for key, done_at, evidence in events.milestones
+        ],
+        gates=[GateFact(phase, at) for phase, at in sorted(first_pass.items())],
+        paused_weeks=skipped_weeks(events.pauses, member.timezone),
+        advanced_at=events.advanced_at,
+        week_of=lambda moment: week_of(moment, cohort.timezone),
+    )
+    targets = plans.targets(roadmap, member)
+    dates = sorted(t.due_on for t in targets)
+    done = accounted_for(targets, member.phase, {key for key, _, _ in events.milestones})
+    standing = {
+        "member_id": member.id,
+        "points_total": sum(a.points for a in awards),
+        "points_phase": sum(a.points for a in awards if a.phase == member.phase),
+        "last_earned_at": max((a.earned_at for a in awards), default=None),
+        "required_done": done,
+        "plan_start_day": member.plan_start.toordinal(),
+        "plan_days": plans.plan_days(roadmap, member),
+        "done_target_day": dates[done - 1].toordinal() if done else None,
+        "next_target_day": dates[done].toordinal() if done < len(dates) else None,
+        "last_checkin_week": str(max(c.week for c in events.checkins)) if events.checkins else None,
+        "updated_at": now,
+    }
+    return awards, standing
+
+
+async def sync_member_points(
+    session: AsyncSession, member: Member, cohort: Cohort, content: ContentLibrary, now: datetime
+) -> list[Award]:
+    """Bring one member's ledger and standing up to date; return the awards that are new."""
+    await session.flush()
+    events = (await _load_events(session, Member.id == member.id))[member.id]
+    awards, standing = derive_member(member, cohort, events, content, _Plans(), now)
+    existing = {
+        row.source: row
+        for row in await session.scalars(
+            select(PointAward).where(PointAward.member_id == member.id)
+        )
+    }
+    added = []
+    for award in awards:
+        row = existing.pop(award.source, None)
+        if row is None:
+            session.add(_award_row(member.id, award))
+            added.append(award)
+        else:
+            for name in _AWARD_FIELDS:
+                if getattr(row, name) != getattr(award, name):
+                    setattr(row, name, getattr(award, name))
+    for row in existing.values():
+        await session.delete(row)
+    current = await session.get(Standing, member.id)
+    if current is None:
+        session.add(Standing(**standing))
+    else:
+        for name, value in standing.items():
+            setattr(current, name, value)
+    await session.flush()
+    return added
+
+
+async def recompute_points(
+    session: AsyncSession, cohort: Cohort, content: ContentLibrary, now: datetime
+) -> RecomputeResult:
+    """Rebuild the ledger and standings of every member of ``cohort`` from their events."""
+    member_ids = select(Member.id).where(Member.cohort_id == cohort.id)
+    before = await session.scalar(
+        select(func.count()).select_from(PointAward).where(PointAward.member_id.in_(member_ids))
+    )
+    await session.execute(delete(PointAward).where(PointAward.member_id.in_(member_ids)))
+    await session.execute(delete(Standing).where(Standing.member_id.in_(member_ids)))
+    events = await _load_events(session, Member.cohort_id == cohort.id)
+    members = list(await session.scalars(select(Member).where(Member.cohort_id == cohort.id)))
+    plans = _Plans()
+    award_rows: list[dict[str, Any]] = []
+    standing_rows: list[dict[str, Any]] = []
+    for member in members:
+        awards, standing = derive_member(member, cohort, events[member.id], content, plans, now)
+        award_rows.extend(_award_dict(member.id, a) for a in awards)
+        standing_rows.append(standing)
+    await _insert_chunks(session, PointAward, award_rows)
+    await _insert_chunks(session, Standing, standing_rows)
+    return RecomputeResult(
+        members=len(members),
+        awards_before=int(before or 0),
+        awards_after=len(award_rows),
+        points_after=sum(r["points"] for r in award_rows),
+    )
+
+
+async def _insert_chunks(
+    session: AsyncSession, model: type[PointAward] | type[Standing], rows: Sequence[dict[str, Any]]
+) -> None:
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        await session.execute(insert(model), list(rows[start : start + _INSERT_CHUNK]))
+
+
+def _award_dict(member_id: int, award: Award) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "source": award.source,
+        "kind": award.kind,
+        "points": award.points,
+        "phase": award.phase,
+        "week": award.week,
+        "earned_at": award.earned_at,
+    }
+
+
+def _award_row(member_id: int, award: Award) -> PointAward:
+    return PointAward(**_award_dict(member_id, award))
