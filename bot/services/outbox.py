@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Delivery
@@ -59,3 +60,17 @@ async def enqueue(
         ("idempotency_key",),
     )
     return inserted > 0
+
+
+async def cancel_pending(session: AsyncSession, tenant_id: int, reason: str) -> int:
+    """Stop every message still waiting for this tenant; return how many were stopped.
+
+    For a workspace that removed the app: its messages could never arrive, and retrying them
+    would only knock on a closed door. The rows stay, with the reason, for operators.
+    """
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.tenant_id == tenant_id, Delivery.status == "pending")
+        .values(status="cancelled", last_error=reason, lease_owner=None, lease_expires_at=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
