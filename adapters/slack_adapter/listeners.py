@@ -9,6 +9,7 @@ pure and touches nothing.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import aiohttp
@@ -43,6 +44,7 @@ from bot.services.pending_milestones import pending_milestones
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/pivot"
+ANY_ACTION = re.compile(".*")
 CHECKIN = "checkin"
 FIELD_ERROR_LIMIT = 2000
 Body = dict[str, Any]
@@ -64,6 +66,7 @@ class CommandListeners:
     def register(self, app: AsyncApp) -> None:
         app.command(SLASH_COMMAND)(self.on_command)
         app.action(ACTION_PATTERN)(self.on_button)
+        app.action(ANY_ACTION)(self.on_other_action)
         app.view(CALLBACK_ID)(self.on_checkin_submitted)
 
     # --- the slash command ---
@@ -113,7 +116,7 @@ class CommandListeners:
         action = body["actions"][0]
         decoded = decode(action)
         if decoded is None:
-            log.info("ignoring an action we did not render: %r", action.get("action_id"))
+            log.info("ignoring a malformed action: %r", action.get("action_id"))
             return
         command, args = decoded
         team, user_id = team_of(body, context), str(body["user"]["id"])
@@ -136,6 +139,12 @@ class CommandListeners:
         self._inflight.spawn(
             self._run_press(context.client, body, team, command, args, channel), "button"
         )
+
+    async def on_other_action(self, ack: AsyncAck, body: Body) -> None:
+        """A link button or a message from an older version: acknowledged, so Slack shows no
+        error, and otherwise ignored."""
+        await ack()
+        log.info("ignoring action %r", (body.get("actions") or [{}])[0].get("action_id"))
 
     async def _run_press(
         self,

@@ -27,6 +27,7 @@ from bot.services.tenancy import ensure_tenant
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")  # the manifest subscribes these
 
 
 class WorkspaceListeners:
@@ -43,9 +44,9 @@ class WorkspaceListeners:
         self._installations = installations
 
     def register(self, app: AsyncApp) -> None:
-        app.event("app_home_opened")(self.on_home_opened)
-        app.event("app_uninstalled")(self.on_app_uninstalled)
-        app.event("tokens_revoked")(self.on_tokens_revoked)
+        listeners = (self.on_home_opened, self.on_app_uninstalled, self.on_tokens_revoked)
+        for event, listener in zip(EVENTS, listeners, strict=True):
+            app.event(event)(listener)
 
     async def on_home_opened(
         self, ack: AsyncAck, body: Body, event: Body, context: AsyncBoltContext

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,10 +30,11 @@ class Call:
 
 @dataclass
 class Posted:
-    """A body sent to a response URL."""
+    """A body sent to a response URL, and when it arrived (``time.perf_counter``)."""
 
     key: str
     body: dict[str, Any]
+    at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
