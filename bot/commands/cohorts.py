@@ -109,7 +109,7 @@ async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
         .where(Member.tenant_id == ctx.tenant.id, Member.left_at.is_(None))
         .group_by(Member.cohort_id)
     )
-    counts = dict(rows.tuples().all())
+    counts: dict[int, int] = dict(rows.all())
     lines = []
     for cohort in every:
         admins = await cohort_admin_ids(ctx.session, cohort.id)
