@@ -7,7 +7,10 @@ tasks, which is what keeps the acknowledgement independent of the database.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -69,39 +72,56 @@ def build_app(
     installations: AsyncSQLAlchemyInstallationStore | None,
     states: AsyncSQLAlchemyOAuthStateStore | None,
 ) -> AsyncApp:
-    mode = SlackMode.of(settings)
     secret = settings.slack_signing_secret
-    common = {
-        "name": "pivotbot",
-        "signing_secret": secret or "",
-        "request_verification_enabled": bool(secret),  # Socket Mode needs no signature
-        "process_before_response": True,
-        "client": clients.app_client,
-    }
-    if not mode.oauth:
-        return AsyncApp(**common)  # type: ignore[arg-type]
-    assert installations is not None
-    assert states is not None
-    if settings.slack_bot_token:
-        log.warning("SLACK_BOT_TOKEN is ignored: OAuth is configured, tokens come from installs")
-    oauth = AsyncOAuthSettings(
-        client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret,
-        scopes=list(BOT_SCOPES),
-        user_scopes=[],
-        install_path=INSTALL_PATH,
-        redirect_uri_path=REDIRECT_PATH,
-        authorization_url=authorization_url(clients.api_url),
-        installation_store=installations,
-        state_store=states,
-        state_expiration_seconds=OAUTH_STATE_SECONDS,
-    )
-    authorize = AsyncInstallationStoreAuthorize(
-        logger=log,
-        installation_store=installations,
-        client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret,
-        cache_enabled=True,  # auth.test once per token, not on every request
-        client=clients.app_client,  # token rotation goes through SLACK_API_URL too
-    )
-    return AsyncApp(**common, oauth_settings=oauth, authorize=authorize)  # type: ignore[arg-type]
+    oauth: AsyncOAuthSettings | None = None
+    authorize: AsyncInstallationStoreAuthorize | None = None
+    if SlackMode.of(settings).oauth:
+        assert installations is not None
+        assert states is not None
+        if settings.slack_bot_token:
+            log.warning("SLACK_BOT_TOKEN is ignored: with OAuth, tokens come from each install")
+        oauth = AsyncOAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+            authorization_url=authorization_url(clients.api_url),
+            installation_store=installations,
+            state_store=states,
+            state_expiration_seconds=OAUTH_STATE_SECONDS,
+        )
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=log,
+            installation_store=installations,
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            cache_enabled=True,  # auth.test once per token, not on every request
+            client=clients.app_client,  # token rotation goes through SLACK_API_URL too
+        )
+    with _hidden(() if oauth is not None else ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")):
+        return AsyncApp(
+            name="pivotbot",
+            signing_secret=secret or "",
+            request_verification_enabled=bool(secret),  # Socket Mode needs no signature
+            process_before_response=True,
+            client=clients.app_client,
+            oauth_settings=oauth,
+            authorize=authorize,
+        )
+
+
+@contextlib.contextmanager
+def _hidden(names: tuple[str, ...]) -> Iterator[None]:
+    """Hide environment variables from slack-bolt while it is built.
+
+    Bolt turns OAuth on by itself when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are present in
+    the environment, even when empty (as an env file copied from .env.example leaves them), and
+    then ignores SLACK_BOT_TOKEN. Our settings treat empty as unset; Bolt must agree.
+    """
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)

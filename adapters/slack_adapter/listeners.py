@@ -77,12 +77,10 @@ class CommandListeners:
         text = unescape(str(body.get("text") or ""))
         response_url, channel = body.get("response_url"), body.get("channel_id")
         if self._wants_form(text):
-            self._inflight.spawn(
-                self._open_checkin(
-                    context.client, team, user_id, body["trigger_id"], response_url, channel
-                ),
-                "open check-in form",
+            form = self._open_checkin(
+                context.client, team, user_id, body["trigger_id"], response_url, channel
             )
+            self._inflight.spawn(form, "open check-in form")
             return
         self._inflight.spawn(self._run_command(context.client, body, team, text), "command")
 
@@ -99,7 +97,9 @@ class CommandListeners:
             origin=Address(PLATFORM, team, channel_id=channel, user_id=user.user_id),
             request_id=body.get("trigger_id"),
         )
-        await self._answer(client, user, [await self._core.handle(inv)], body, channel)
+        await self._answer(
+            client, user, [await self._core.handle(inv)], body.get("response_url"), channel
+        )
 
     def _wants_form(self, text: str) -> bool:
         """``/pivot checkin`` with nothing after it opens the form instead of asking for text."""
@@ -120,21 +120,15 @@ class CommandListeners:
             return
         command, args = decoded
         team, user_id = team_of(body, context), str(body["user"]["id"])
+        response_url = body.get("response_url")  # none for a press in the Home tab
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id"
         )
         if self._core.registry.get(command) is self._checkin and not args:
-            self._inflight.spawn(
-                self._open_checkin(
-                    context.client,
-                    team,
-                    user_id,
-                    body["trigger_id"],
-                    body.get("response_url"),
-                    channel,
-                ),
-                "open check-in form",
+            form = self._open_checkin(
+                context.client, team, user_id, body["trigger_id"], response_url, channel
             )
+            self._inflight.spawn(form, "open check-in form")
             return
         self._inflight.spawn(
             self._run_press(context.client, body, team, command, args, channel), "button"
@@ -167,7 +161,8 @@ class CommandListeners:
             origin=Address(PLATFORM, team, channel_id=channel, user_id=user_id),
             request_id=press_id(team, user_id, body["actions"][0]),
         )
-        await self._answer(client, user, [await self._core.handle(inv)], body, channel)
+        answer = await self._core.handle(inv)
+        await self._answer(client, user, [answer], body.get("response_url"), channel)
 
     # --- the check-in form ---
 
@@ -182,26 +177,19 @@ class CommandListeners:
     ) -> None:
         """Open at once (the trigger lasts 3 s), then add the milestones once they are read."""
         meta = metadata(response_url, channel)
+        user = ChatUser(PLATFORM, team, user_id, "")
         try:
             opened = await client.views_open(
                 trigger_id=trigger_id, view=checkin_view(self._checkin, meta, loading=True)
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("check-in form did not open: %s", exc)
-            if response_url:
-                line = (
-                    "The check-in form could not open. Check in with text instead, "
-                    f"e.g. `{self._checkin.example}`."
-                )
-                await self._replies.answer(
-                    client,
-                    ChatUser(PLATFORM, team, user_id, ""),
-                    Reply.error(line),
-                    response_url,
-                    channel,
-                )
+            line = (
+                "The check-in form could not open. Check in with text instead, "
+                f"e.g. `{self._checkin.example}`."
+            )
+            await self._replies.answer(client, user, Reply.error(line), response_url, channel)
             return
-        user = ChatUser(PLATFORM, team, user_id, "")
         choices = await pending_milestones(self._core.sessions, self._core.content, user)
         view = opened["view"]
         try:
@@ -248,7 +236,7 @@ class CommandListeners:
                     "done", {"milestone": key}, "", user, origin, request_id=f"view:{view_id}:{key}"
                 )
                 answers.append(await self._core.handle(done))
-        await self._answer(client, user, answers, {"response_url": response_url}, channel)
+        await self._answer(client, user, answers, response_url, channel)
 
     # --- shared ---
 
@@ -257,11 +245,10 @@ class CommandListeners:
         client: AsyncWebClient,
         user: ChatUser,
         answers: list[Reply],
-        body: Body,
+        response_url: str | None,
         channel: str | None,
     ) -> None:
-        reply = combined(answers)
-        await self._replies.answer(client, user, reply, body.get("response_url"), channel)
+        await self._replies.answer(client, user, combined(answers), response_url, channel)
         if any(not a.is_error for a in answers):
             await refresh_home(self._core, client, user)
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.composition import Runtime
+from bot.config import Settings
+from bot.core import PivotCore
 from bot.db.models import Checkin, Cohort
-from tests.support.slack_harness import SlackHarness
+from tests.slack.conftest import slack_settings
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_harness import SlackHarness, start_slack
 
 
 async def test_status_is_answered_privately_with_blocks_and_full_text(spring: SlackHarness) -> None:
@@ -125,3 +131,24 @@ async def test_export_arrives_as_a_file_in_the_members_dm(spring: SlackHarness) 
     assert [c.args.get("channel_id") for c in completed] == ["DUADA"]
     (content,) = spring.fake.uploads.values()
     assert b'"user_id": "UADA"' in content
+
+
+async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
+    engine: AsyncEngine,
+    core: PivotCore,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", "")  # as `--env-file .env.example` leaves them
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "")
+    harness = await start_slack(
+        Runtime(slack_settings(settings, fake_slack), engine, core), fake_slack
+    )
+    try:
+        reply = await harness.command("/pivot help")
+        async with harness.http.get(harness.url + "/slack/install") as install:
+            assert install.status == 404
+    finally:
+        await harness.stop()
+    assert "/pivot join" in reply.text
