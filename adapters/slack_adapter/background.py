@@ -8,21 +8,46 @@ let in-flight replies finish, and lets tests wait until the adapter is quiet.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+Work = Coroutine[Any, Any, None]
+_held: ContextVar[list[tuple[Work, str]] | None] = ContextVar("held_work", default=None)
 
 
 class InFlight:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+    def spawn(self, work: Work, name: str) -> None:
+        held = _held.get()
+        if held is not None:
+            held.append((work, name))
+            return
         task = asyncio.create_task(self._guarded(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    @contextlib.asynccontextmanager
+    async def after_answer(self) -> AsyncIterator[None]:
+        """Work spawned inside the block starts when it ends, once the answer has been sent.
+
+        Started at once, a request's own follow-up work would compete with sending its
+        acknowledgement for the event loop; held until then, the ack goes out first.
+        """
+        held: list[tuple[Work, str]] = []
+        token = _held.set(held)
+        try:
+            yield
+        finally:
+            _held.reset(token)
+            for work, name in held:
+                self.spawn(work, name)
 
     async def settled(self) -> None:
         """Return once nothing is in flight, including work started by work in flight."""

@@ -174,7 +174,7 @@ def _actions(buttons: tuple[Button, ...], numbers: Iterator[int]) -> list[Json]:
         action_id, value = encoded
         element: Json = {
             "type": "button",
-            "text": _plain(fit(button.label.strip() or button.command, BUTTON_TEXT)),
+            "text": _plain(fit(button.label.strip() or button.command.strip() or "…", BUTTON_TEXT)),
             "action_id": action_id,
         }
         if value is not None:

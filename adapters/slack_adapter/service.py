@@ -129,8 +129,12 @@ class SlackService:
             log.info("Slack: workspace %s as %s", who.get("team"), who.get("user"))
 
     async def _events(self, request: web.Request) -> web.Response:
-        answer = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(answer)
+        async with self.inflight.after_answer():
+            answer = await self.app.async_dispatch(await to_bolt_request(request))
+            response = await to_aiohttp_response(answer)
+            await response.prepare(request)
+            await response.write_eof()  # Slack has its acknowledgement; now the work starts
+        return response
 
     async def _install(self, request: web.Request) -> web.Response:
         assert self.app.oauth_flow is not None
