@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -15,7 +16,13 @@ from bot.db.models import Tenant
 from tests.slack.conftest import slack_settings
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_harness import SlackHarness, start_slack
-from tests.support.slack_requests import FORM, signature, signed_headers, slash_command
+from tests.support.slack_requests import (
+    FORM,
+    JSON,
+    signature,
+    signed_headers,
+    slash_command,
+)
 
 # Slack's worked example ("Verifying requests from Slack"), as python-slack-sdk's own
 # tests/slack_sdk/signature/test_signature_verifier.py quotes it.
@@ -93,3 +100,13 @@ async def test_request_without_a_signature_gets_401(slack: SlackHarness) -> None
     body = slash_command("status", response_url=slack.fake.response_url("unsigned"))
     response = await slack.post("/slack/events", body, {"Content-Type": FORM})
     assert response.status == 401
+
+
+async def test_slacks_request_url_check_is_answered_with_its_challenge(slack: SlackHarness) -> None:
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    body = json.dumps({"token": "x", "challenge": challenge, "type": "url_verification"})
+    async with slack.http.post(
+        slack.url + "/slack/events", data=body, headers=signed_headers(body, JSON)
+    ) as response:
+        assert response.status == 200
+        assert (await response.json())["challenge"] == challenge
