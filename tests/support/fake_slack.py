@@ -63,7 +63,7 @@ class FakeSlack:
 
     # --- lifecycle ---
 
-    async def start(self) -> FakeSlack:
+    async def start(self, port: int = 0) -> FakeSlack:
         app = web.Application()
         app.add_routes(
             [
@@ -71,11 +71,13 @@ class FakeSlack:
                 web.post("/respond/{key}", self._respond),
                 web.post("/upload/{file_id}", self._upload),
                 web.get("/socket", self._socket),
+                web.get("/_fake/responses/{key}", self._await_response),
+                web.get("/_fake/calls/{method}", self._await_calls),
             ]
         )
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -248,6 +250,18 @@ class FakeSlack:
 
     def _apps_connections_open(self, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
         return {"url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    # --- for a driver in another process (the benchmark): wait over HTTP ---
+
+    async def _await_response(self, request: web.Request) -> web.Response:
+        (posted,) = await self.wait_for_responses(request.match_info["key"])
+        return web.json_response(posted.body)
+
+    async def _await_calls(self, request: web.Request) -> web.Response:
+        count = int(request.query.get("count", "1"))
+        return web.json_response(
+            len(await self.wait_for_calls(request.match_info["method"], count))
+        )
 
     # --- response URLs, uploads and Socket Mode ---
 
