@@ -107,6 +107,9 @@ async def test_submitted_form_checks_in_marks_milestones_and_replies_where_it_wa
         done = await connection.scalars(select(MilestoneProgress.milestone_key))
         assert tuple(checkin) == (6.0, 4)
         assert list(done) == ["git-workflow"]
+    await spring.settled()
+    home = spring.fake.calls_to("views.publish")[-1].args["view"]
+    assert "Phase 1 milestones  █░░░░░░░░░ 1/7" in str(home["blocks"])
 
 
 async def test_form_for_someone_who_has_not_joined_says_how_to_join(slack: SlackHarness) -> None:
