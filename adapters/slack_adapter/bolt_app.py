@@ -40,6 +40,7 @@ BOT_SCOPES = (
     "files:write",
 )
 OAUTH_STATE_SECONDS = 600
+BOLT_READS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ def authorization_url(api_url: str) -> str:
 
 
 def build_app(
+    settings: Settings,
+    clients: SlackClients,
+    installations: AsyncSQLAlchemyInstallationStore | None,
+    states: AsyncSQLAlchemyOAuthStateStore | None,
+) -> AsyncApp:
+    with _settings_only():
+        return _build(settings, clients, installations, states)
+
+
+def _build(
     settings: Settings,
     clients: SlackClients,
     installations: AsyncSQLAlchemyInstallationStore | None,
@@ -100,27 +111,27 @@ def build_app(
             cache_enabled=True,  # auth.test once per token, not on every request
             client=clients.app_client,  # token rotation goes through SLACK_API_URL too
         )
-    with _hidden(() if oauth is not None else ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")):
-        return AsyncApp(
-            name="pivotbot",
-            signing_secret=secret or "",
-            request_verification_enabled=bool(secret),  # Socket Mode needs no signature
-            process_before_response=True,
-            client=clients.app_client,
-            oauth_settings=oauth,
-            authorize=authorize,
-        )
+    return AsyncApp(
+        name="pivotbot",
+        signing_secret=secret or "",
+        request_verification_enabled=bool(secret),  # Socket Mode needs no signature
+        process_before_response=True,
+        client=clients.app_client,
+        oauth_settings=oauth,
+        authorize=authorize,
+    )
 
 
 @contextlib.contextmanager
-def _hidden(names: tuple[str, ...]) -> Iterator[None]:
-    """Hide environment variables from slack-bolt while it is built.
+def _settings_only() -> Iterator[None]:
+    """Build Bolt from our settings alone, with the SLACK_* variables it reads itself hidden.
 
-    Bolt turns OAuth on by itself when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are present in
-    the environment, even when empty (as an env file copied from .env.example leaves them), and
-    then ignores SLACK_BOT_TOKEN. Our settings treat empty as unset; Bolt must agree.
+    Bolt turns OAuth on by itself when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET exist in the
+    environment, even empty (as an env file copied from .env.example leaves them), and then
+    ignores SLACK_BOT_TOKEN. Our settings, which also read .env, treat empty as unset and are
+    the one source of truth; Bolt must not second-guess them.
     """
-    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    saved = {name: os.environ.pop(name) for name in BOLT_READS if name in os.environ}
     try:
         yield
     finally:
