@@ -47,9 +47,23 @@ class Outbox(Protocol):
     async def post(self, address: Address, reply: Reply) -> DeliveryResult: ...
 
 
+@dataclass(frozen=True)
+class ChannelRef:
+    id: str
+    name: str
+
+
 class Directory(Protocol):
     """What an adapter can tell the core about its platform, asked only when it matters."""
 
     async def channel_problem(self, tenant_id: str, channel_id: str) -> str | None:
         """Why the bot could not post in this channel (not invited, archived...), or None."""
+        ...
+
+    async def find_channel(self, tenant_id: str, written: str) -> ChannelRef | None:
+        """The channel a member named as plain text (``pivot-spring``, or a bare id), or None.
+
+        Mentions picked from the platform's autocomplete already carry the id; a name typed by
+        hand does not, and only the platform can say which channel it means.
+        """
         ...

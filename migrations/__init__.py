@@ -9,6 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import MetaData
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
@@ -18,6 +19,15 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def target_metadata() -> list[MetaData]:
+    """Every table the migrations own: our models, and the tables of slack-sdk's OAuth stores."""
+    import bot.db.models  # noqa: F401 - registers every table on the metadata
+    from adapters.slack_adapter.oauth_tables import oauth_metadata
+    from bot.db.base import Base
+
+    return [Base.metadata, oauth_metadata()]
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -1,4 +1,4 @@
-"""Alembic environment: async engines, batch mode for SQLite, our metadata as the target."""
+"""Alembic environment: async engines, batch mode for SQLite, every owned table as the target."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-import bot.db.models  # noqa: F401 - registers every table on the metadata
 from bot.config import Settings
-from bot.db.base import Base
 from bot.db.engine import async_url
+from migrations import target_metadata as owned_metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = owned_metadata()
 
 
 def _url() -> str:

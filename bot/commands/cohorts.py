@@ -66,7 +66,7 @@ async def create(inv: Invocation, ctx: Context) -> Reply:
     start_text = ctx.args.opt_text("start")
     start = date.fromisoformat(start_text) if start_text else local_date(ctx.now, timezone)
     channel_id, channel_name = (
-        split_ref(ctx.args.text("channel")) if ctx.args.has("channel") else (None, None)
+        await _chosen_channel(ctx) if ctx.args.has("channel") else (None, None)
     )
     cohort = Cohort(
         tenant_id=ctx.tenant.id,
@@ -124,7 +124,7 @@ async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
 async def set_channel(inv: Invocation, ctx: Context) -> Reply:
     cohort = await target_cohort(ctx, inv, ctx.args.text("name"))
     await require_cohort_admin(ctx, inv, cohort)
-    channel_id, channel_name = split_ref(ctx.args.text("channel"))
+    channel_id, channel_name = await _chosen_channel(ctx)
     cohort.channel_id, cohort.channel_name = channel_id, channel_name
     record(
         ctx.session,
@@ -136,6 +136,24 @@ async def set_channel(inv: Invocation, ctx: Context) -> Reply:
     )
     warning = await _channel_warning(ctx, channel_id)
     return Reply.of(Section(f"Cohort {cohort.name} now posts in #{channel_name}.", tuple(warning)))
+
+
+async def _chosen_channel(ctx: Context) -> tuple[str, str]:
+    """The ``channel`` argument as (id, name), asking the platform when it was typed as a name.
+
+    A mention carries its id; a plain ``#name`` carries only the name, which is also its id on
+    a platform without a directory (the console).
+    """
+    channel_id, channel_name = split_ref(ctx.args.text("channel"))
+    if ctx.directory is None or channel_id != channel_name:
+        return channel_id, channel_name
+    found = await ctx.directory.find_channel(ctx.tenant.external_id, channel_name)
+    if found is None:
+        raise UsageError(
+            f"pivotbot can't find a channel #{channel_name[:80]}. Type # and pick the channel "
+            "from the list, e.g. `/pivot cohort channel spring-2027 #pivot-spring`."
+        )
+    return found.id, found.name
 
 
 async def _channel_warning(ctx: Context, channel_id: str | None) -> list[str]:

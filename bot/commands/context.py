@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from bot.commands.parsing import Registry
 
 
+NOT_JOINED = "You haven't joined a cohort yet. Start with `/pivot join`."
+
+
 class UsageError(Exception):
     """A user mistake. The dispatcher turns it into one reply line and rolls back."""
 
@@ -78,7 +81,7 @@ class Context:
 
     def joined(self) -> tuple[Member, Cohort]:
         if self.member is None or self.cohort is None or self.member.left_at is not None:
-            raise UsageError("You haven't joined a cohort yet. Start with `/pivot join`.")
+            raise UsageError(NOT_JOINED)
         return self.member, self.cohort
 
 

@@ -147,17 +147,33 @@ def validate(spec: CommandSpec, raw: Mapping[str, ArgValue]) -> dict[str, ArgVal
         raise UsageError(f"`{unknown[0][:40]}` is not an option here. {expectation(spec)}")
     values: dict[str, ArgValue] = {}
     for arg in spec.args:
-        given = raw.get(arg.name)
-        if given is None or (isinstance(given, str) and not given.strip()):
-            if arg.required:
-                raise UsageError(f"Missing {arg.usage().strip('[]')}. {expectation(spec)}")
-            values[arg.name] = arg.default
-            continue
         try:
-            values[arg.name] = convert(arg, given)
+            values[arg.name] = _checked(arg, raw.get(arg.name))
         except ValueError as exc:
             raise UsageError(f"{exc}. {expectation(spec)}") from None
     return values
+
+
+def field_problems(spec: CommandSpec, raw: Mapping[str, ArgValue]) -> dict[str, str]:
+    """Every bad argument's problem by name, for forms that show each error beside its field.
+
+    The same checks as :func:`validate`, which stops at the first problem instead.
+    """
+    problems: dict[str, str] = {}
+    for arg in spec.args:
+        try:
+            _checked(arg, raw.get(arg.name))
+        except ValueError as exc:
+            problems[arg.name] = f"{exc}."
+    return problems
+
+
+def _checked(arg: Arg, given: ArgValue) -> ArgValue:
+    if given is None or (isinstance(given, str) and not given.strip()):
+        if arg.required:
+            raise ValueError(f"Missing {arg.usage().strip('[]')}")
+        return arg.default
+    return convert(arg, given)
 
 
 def convert(arg: Arg, given: ArgValue) -> ArgValue:

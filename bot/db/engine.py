@@ -32,14 +32,19 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An engine for ``url``; on SQLite, ``immediate=False`` keeps transactions deferred.
+
+    Deferred is for an engine that only looks things up and must never queue behind a writer
+    (WAL lets readers through), such as the one a request's authorization reads from.
+    """
     engine = create_async_engine(async_url(url), **kwargs)
     if is_sqlite(engine):
-        _make_sqlite_safe(engine)
+        _make_sqlite_safe(engine, immediate)
     return engine
 
 
-def _make_sqlite_safe(engine: AsyncEngine) -> None:
+def _make_sqlite_safe(engine: AsyncEngine, immediate: bool) -> None:
     """WAL, foreign keys and a busy timeout on every connection, and BEGIN IMMEDIATE.
 
     A deferred SQLite transaction that reads and then writes can fail at once with "database
@@ -59,7 +64,7 @@ def _make_sqlite_safe(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

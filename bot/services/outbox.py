@@ -10,12 +10,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Delivery
 from bot.db.upsert import insert_ignore
 from bot.messages import Reply
 from bot.reply_codec import reply_to_dict
+
+WAITING = ("pending", "retry")  # not sent yet: the first time, or again after a failure
+
+
+async def cancel_pending(session: AsyncSession, tenant_id: int, reason: str) -> int:
+    """Stop every message still waiting for this tenant; return how many were stopped.
+
+    For a workspace that removed the app: its messages could never arrive, and retrying them
+    would only knock on a closed door. The rows stay, with the reason, for operators.
+    """
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.tenant_id == tenant_id, Delivery.status.in_(WAITING))
+        .values(status="cancelled", last_error=reason, lease_owner=None, lease_expires_at=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def enqueue(

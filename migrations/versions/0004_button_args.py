@@ -1,7 +1,7 @@
 """button args
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-28 11:49:04.050255
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,9 +4,12 @@ database per run when ``PIVOTBOT_TEST_POSTGRES_URL`` names a server that answers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
+import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -15,7 +18,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
-from bot.db.base import Base
 
 POSTGRES_ENV = "PIVOTBOT_TEST_POSTGRES_URL"
 
@@ -84,6 +86,35 @@ def drop_postgres_database(server_url: str, database_url: str) -> None:
 
 
 async def truncate_all(engine: AsyncEngine) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    owned = migrations.target_metadata()
+    tables = ", ".join(f'"{t.name}"' for m in owned for t in m.sorted_tables)
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@contextlib.asynccontextmanager
+async def held_database(url: str) -> AsyncIterator[None]:
+    """Another connection holds the lock every command's transaction needs, until exit.
+
+    SQLite: the write lock (``BEGIN IMMEDIATE``). PostgreSQL: an exclusive lock on ``tenants``,
+    which every command reads and writes first.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(str(parsed.database), isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+            connection.close()
+        return
+    holder = await asyncpg.connect(_asyncpg_dsn(url))
+    transaction = holder.transaction()
+    await transaction.start()
+    await holder.execute("LOCK TABLE tenants IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        await transaction.rollback()
+        await holder.close()

@@ -1,0 +1,1 @@
+"""Slack: ``/pivot`` through slack-bolt, one workspace or many."""

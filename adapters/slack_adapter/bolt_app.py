@@ -1,0 +1,138 @@
+"""The slack-bolt app: one workspace from ``SLACK_BOT_TOKEN``, or many through OAuth.
+
+``process_before_response=True`` makes Bolt answer Slack as soon as a listener's acknowledging
+part returns; our listeners acknowledge first and hand everything else to tracked background
+tasks, which is what keeps the acknowledgement independent of the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+
+from adapters.slack_adapter.clients import SlackClients
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+EVENTS_PATH = "/slack/events"
+# The least the app needs: /pivot, posting, opening DMs, names and admin flags, channel lookups
+# for `cohort channel` (public and private), and uploading charts and exports.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "files:write",
+)
+OAUTH_STATE_SECONDS = 600
+BOLT_READS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+
+
+@dataclass(frozen=True)
+class SlackMode:
+    """Which of the ways to run Slack the settings ask for."""
+
+    socket: bool
+    oauth: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> SlackMode:
+        return cls(
+            socket=bool(settings.slack_app_token),
+            oauth=bool(settings.slack_client_id and settings.slack_client_secret),
+        )
+
+
+def authorization_url(api_url: str) -> str:
+    """The browser's OAuth page on the same Slack as the Web API (GovSlack, a test fake)."""
+    parts = urlsplit(api_url)
+    if not parts.path.rstrip("/").endswith("/api"):
+        return "https://slack.com/oauth/v2/authorize"
+    base = parts.path.rstrip("/")[: -len("api")]
+    return urlunsplit((parts.scheme, parts.netloc, base + "oauth/v2/authorize", "", ""))
+
+
+def build_app(
+    settings: Settings,
+    clients: SlackClients,
+    installations: AsyncSQLAlchemyInstallationStore | None,
+    states: AsyncSQLAlchemyOAuthStateStore | None,
+) -> AsyncApp:
+    with _settings_only():
+        return _build(settings, clients, installations, states)
+
+
+def _build(
+    settings: Settings,
+    clients: SlackClients,
+    installations: AsyncSQLAlchemyInstallationStore | None,
+    states: AsyncSQLAlchemyOAuthStateStore | None,
+) -> AsyncApp:
+    secret = settings.slack_signing_secret
+    oauth: AsyncOAuthSettings | None = None
+    authorize: AsyncInstallationStoreAuthorize | None = None
+    if SlackMode.of(settings).oauth:
+        assert installations is not None
+        assert states is not None
+        if settings.slack_bot_token:
+            log.warning("SLACK_BOT_TOKEN is ignored: with OAuth, tokens come from each install")
+        oauth = AsyncOAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+            authorization_url=authorization_url(clients.api_url),
+            installation_store=installations,
+            state_store=states,
+            state_expiration_seconds=OAUTH_STATE_SECONDS,
+        )
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=log,
+            installation_store=installations,
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            cache_enabled=True,  # auth.test once per token, not on every request
+            client=clients.app_client,  # token rotation goes through SLACK_API_URL too
+        )
+    return AsyncApp(
+        name="pivotbot",
+        signing_secret=secret or "",
+        request_verification_enabled=bool(secret),  # Socket Mode needs no signature
+        process_before_response=True,
+        client=clients.app_client,
+        oauth_settings=oauth,
+        authorize=authorize,
+    )
+
+
+@contextlib.contextmanager
+def _settings_only() -> Iterator[None]:
+    """Build Bolt from our settings alone, with the SLACK_* variables it reads itself hidden.
+
+    Bolt turns OAuth on by itself when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET exist in the
+    environment, even empty (as an env file copied from .env.example leaves them), and then
+    ignores SLACK_BOT_TOKEN. Our settings, which also read .env, treat empty as unset and are
+    the one source of truth; Bolt must not second-guess them.
+    """
+    saved = {name: os.environ.pop(name) for name in BOLT_READS if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)

@@ -1,0 +1,84 @@
+"""Slack fixtures: the fake Web API, and the real Slack service on loopback in front of it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.composition import Runtime
+from bot.config import Settings
+from bot.core import PivotCore
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_harness import SlackHarness, start_slack
+from tests.support.slack_requests import SIGNING_SECRET
+
+BOT_TOKEN = "xoxb-test"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = await FakeSlack().start()
+    fake.add_user("UOLGA", "Olga", admin=True)
+    fake.add_user("UADA", "Ada")
+    fake.add_user("UGRACE", "Grace")
+    fake.channels["CSPRING"] = {
+        "id": "CSPRING",
+        "name": "pivot-spring",
+        "is_member": True,
+        "is_archived": False,
+    }
+    yield fake
+    await fake.stop()
+
+
+def slack_settings(settings: Settings, fake: FakeSlack, **changes: object) -> Settings:
+    update = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        **changes,
+    }
+    return settings.model_copy(update=update)
+
+
+@pytest.fixture
+async def slack(
+    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+) -> AsyncIterator[SlackHarness]:
+    """One workspace, T1, with SLACK_BOT_TOKEN: olga is a workspace admin, ada is not."""
+    runtime = Runtime(slack_settings(settings, fake_slack), engine, core)
+    harness = await start_slack(runtime, fake_slack)
+    yield harness
+    await harness.stop()
+
+
+@pytest.fixture
+async def slack_oauth(
+    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+) -> AsyncIterator[SlackHarness]:
+    """Many workspaces: OAuth configured, no SLACK_BOT_TOKEN; nothing installed yet."""
+    oauth = slack_settings(
+        settings,
+        fake_slack,
+        slack_bot_token=None,
+        slack_client_id="111.222",
+        slack_client_secret="client-secret",
+    )
+    harness = await start_slack(Runtime(oauth, engine, core), fake_slack)
+    yield harness
+    await harness.stop()
+
+
+@pytest.fixture
+async def spring(slack: SlackHarness) -> SlackHarness:
+    """The workspace with cohort spring posting in #pivot-spring, and ada in it."""
+    created = await slack.command(
+        "/pivot cohort create spring <#CSPRING|pivot-spring>", user="UOLGA"
+    )
+    assert "Created cohort spring" in created.text, created.text
+    joined = await slack.command("/pivot join spring")
+    assert "Welcome to cohort spring" in joined.text, joined.text
+    await slack.settled()
+    return slack

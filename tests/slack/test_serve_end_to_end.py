@@ -1,0 +1,97 @@
+"""``pivotbot serve`` as operators run it: a separate process, Slack over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SIGNING_SECRET, next_id, signed_headers, slash_command
+
+STARTUP_LIMIT = 60.0  # only so a broken start fails the test instead of hanging it
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def served(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'pivotbot.db'}",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_API_URL=fake_slack.api_url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        LOG_LEVEL="WARNING",
+    )
+    pivotbot = Path(sys.executable).with_name("pivotbot")
+    process = await asyncio.create_subprocess_exec(
+        str(pivotbot), "serve", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await asyncio.wait_for(_healthy(url, process), STARTUP_LIMIT)
+        yield url
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        _out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    logged = err.decode()
+    assert " WARNING " not in logged, logged  # nothing an operator would have to look into
+    assert " ERROR " not in logged, logged
+
+
+async def _healthy(url: str, process: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as http:
+        while process.returncode is None:
+            try:
+                async with http.get(url + "/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"pivotbot serve exited with {process.returncode}")
+
+
+async def pivot(url: str, fake: FakeSlack, text: str, user: str = "UADA") -> str:
+    key = next_id("serve")
+    body = slash_command(text, response_url=fake.response_url(key), user=user)
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url + "/slack/events", data=body, headers=signed_headers(body)) as response,
+    ):
+        assert response.status == 200
+    (reply,) = await fake.wait_for_responses(key)
+    return str(reply.body["text"])
+
+
+async def test_pivotbot_serve_runs_a_members_week_over_http(
+    served: str, fake_slack: FakeSlack
+) -> None:
+    async with aiohttp.ClientSession() as http, http.get(served + "/healthz") as health:
+        assert health.status == 200
+        assert (await health.json())["database"] == "up"
+    created = await pivot(served, fake_slack, "cohort create spring", user="UOLGA")
+    joined = await pivot(served, fake_slack, "join")
+    checked_in = await pivot(served, fake_slack, "checkin 5h read the payments service | none")
+    status = await pivot(served, fake_slack, "status")
+    assert "Created cohort spring" in created
+    assert "Welcome to cohort spring, Ada!" in joined
+    assert "5h — read the payments service" in checked_in
+    assert "Streak: 1 week · checked in this week" in status

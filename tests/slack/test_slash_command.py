@@ -1,0 +1,154 @@
+"""``/pivot <text>`` in Slack: the text goes to the core as typed, the answer comes back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.composition import Runtime
+from bot.config import Settings
+from bot.core import PivotCore
+from bot.db.models import Checkin, Cohort
+from tests.slack.conftest import slack_settings
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_harness import SlackHarness, start_slack
+
+
+async def test_status_is_answered_privately_with_blocks_and_full_text(spring: SlackHarness) -> None:
+    reply = await spring.command("/pivot status")
+    assert reply.ephemeral
+    assert reply.text.startswith("Phase 1 of 4")
+    assert reply.blocks[0]["type"] == "header"
+    assert [b["text"]["text"] for b in reply.blocks[-1]["elements"]] == ["Check in", "Milestones"]
+
+
+async def test_text_slack_escaped_reaches_the_core_as_the_member_typed_it(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    reply = await spring.command("/pivot checkin 5h made p &lt; 0.05 &amp; shipped | none")
+    assert "made p &lt; 0.05 &amp; shipped" in reply.text  # escaped once, for display
+    async with engine.connect() as connection:
+        summary = await connection.scalar(select(Checkin.summary))
+    assert summary == "made p < 0.05 & shipped"
+
+
+async def test_a_mistake_gets_one_line_that_says_what_was_expected(spring: SlackHarness) -> None:
+    reply = await spring.command("/pivot checkin lots of hours")
+    assert "\n" not in reply.text
+    assert "Expected `/pivot checkin" in reply.text
+    assert reply.ephemeral
+    assert "blocks" not in reply.body
+
+
+async def test_unknown_command_suggests_the_nearest_one(spring: SlackHarness) -> None:
+    reply = await spring.command("/pivot stauts")
+    assert "Did you mean `/pivot status`?" in reply.text
+
+
+async def test_empty_command_shows_help(slack: SlackHarness) -> None:
+    reply = await slack.command("/pivot")
+    assert "/pivot join" in reply.text
+
+
+async def test_workspace_admins_come_from_users_info_and_are_asked_once(
+    slack: SlackHarness,
+) -> None:
+    refused = await slack.command("/pivot cohort create sneaky")
+    assert "Only cohort admins" in refused.text
+    created = await slack.command("/pivot cohort create spring", user="UOLGA")
+    listed = await slack.command("/pivot cohort list", user="UOLGA")
+    assert "Created cohort spring" in created.text
+    assert "spring: started" in listed.text
+    asked = [c.args["user"] for c in slack.fake.calls_to("users.info")]
+    assert asked.count("UOLGA") == 1
+
+
+async def test_user_mention_is_read_as_that_users_id(spring: SlackHarness) -> None:
+    added = await spring.command("/pivot cohort admin add <@UGRACE|grace> spring", user="UOLGA")
+    assert "grace is now an admin of cohort spring" in added.text
+    listed = await spring.command("/pivot cohort list", user="UGRACE")  # not a workspace admin
+    assert "admins: UGRACE, UOLGA" in listed.text
+
+
+async def test_channel_mention_without_a_name_gets_the_channels_name(
+    slack: SlackHarness, engine: AsyncEngine
+) -> None:
+    reply = await slack.command("/pivot cohort create spring <#CSPRING|>", user="UOLGA")
+    assert "posts go to #pivot-spring" in reply.text
+    async with engine.connect() as connection:
+        row = (await connection.execute(select(Cohort.channel_id, Cohort.channel_name))).one()
+    assert tuple(row) == ("CSPRING", "pivot-spring")
+
+
+async def test_plain_channel_name_is_looked_up_to_its_id(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    spring.fake.channels["CAUTUMN"] = {"id": "CAUTUMN", "name": "pivot-autumn", "is_member": True}
+    reply = await spring.command("/pivot cohort channel spring #pivot-autumn", user="UOLGA")
+    assert "now posts in #pivot-autumn" in reply.text
+    async with engine.connect() as connection:
+        assert await connection.scalar(select(Cohort.channel_id)) == "CAUTUMN"
+
+
+async def test_plain_channel_name_nobody_knows_is_refused_in_one_line(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    reply = await spring.command("/pivot cohort channel spring #no-such-room", user="UOLGA")
+    assert "can't find a channel #no-such-room" in reply.text
+    assert "\n" not in reply.text
+    async with engine.connect() as connection:
+        assert await connection.scalar(select(Cohort.channel_id)) == "CSPRING"
+
+
+async def test_channel_without_the_bot_tells_the_admin_to_invite_it(spring: SlackHarness) -> None:
+    spring.fake.channels["CQUIET"] = {"id": "CQUIET", "name": "quiet", "is_member": False}
+    reply = await spring.command("/pivot cohort channel spring <#CQUIET|quiet>", user="UOLGA")
+    assert "pivotbot isn't in #quiet yet: invite it there with `/invite @pivotbot`" in reply.text
+
+
+async def test_archived_channel_is_named_as_archived(spring: SlackHarness) -> None:
+    spring.fake.channels["COLD"] = {
+        "id": "COLD",
+        "name": "old",
+        "is_member": True,
+        "is_archived": True,
+    }
+    reply = await spring.command("/pivot cohort channel spring <#COLD|old>", user="UOLGA")
+    assert "#old is archived" in reply.text
+
+
+async def test_private_channel_the_bot_cannot_see_asks_for_an_invite(spring: SlackHarness) -> None:
+    reply = await spring.command("/pivot cohort channel spring <#GSECRET|secret>", user="UOLGA")
+    assert "If it is private, invite it there with `/invite @pivotbot` first" in reply.text
+
+
+async def test_export_arrives_as_a_file_in_the_members_dm(spring: SlackHarness) -> None:
+    reply = await spring.command("/pivot export")
+    assert "Here is everything pivotbot stores about you" in reply.text
+    await spring.settled()
+    completed = spring.fake.calls_to("files.completeUploadExternal")
+    assert [c.args.get("channel_id") for c in completed] == ["DUADA"]
+    (content,) = spring.fake.uploads.values()
+    assert b'"user_id": "UADA"' in content
+
+
+async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
+    engine: AsyncEngine,
+    core: PivotCore,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", "")  # as `--env-file .env.example` leaves them
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "")
+    harness = await start_slack(
+        Runtime(slack_settings(settings, fake_slack), engine, core), fake_slack
+    )
+    try:
+        reply = await harness.command("/pivot help")
+        async with harness.http.get(harness.url + "/slack/install") as install:
+            assert install.status == 404
+    finally:
+        await harness.stop()
+    assert "/pivot join" in reply.text
