@@ -76,9 +76,11 @@ async def serve(settings: Settings) -> int:
         await stopping.wait()
         log.info("shutting down: finishing sends in flight")
     finally:
+        # Finish sends in flight, then stop taking requests (letting those in flight answer),
+        # then let each platform finish its acknowledged work, and only then close the database.
         await scheduler.stop()
+        await runner.cleanup()
         for service in reversed(services):
             await service.stop()
-        await runner.cleanup()
         await runtime.close()
     return 0

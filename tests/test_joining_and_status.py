@@ -100,3 +100,15 @@ async def test_display_name_follows_the_platform(bot: BotDriver) -> None:
         member = await session.scalar(select(Member).where(Member.user_id == "ada"))
     assert member is not None
     assert member.display_name == "Ada"
+
+
+async def test_rejoining_keeps_the_plan_and_its_pace(bot: BotDriver) -> None:
+    await bot.say("/pivot join")
+    bot.advance(weeks=10)
+    before = await bot.say("/pivot status")
+    await bot.say("/pivot leave")
+    bot.advance(weeks=4)
+    back = await bot.say("/pivot join")
+    assert "Your plan keeps its start, 30 Nov 2026." in back.text
+    assert "Month 4 of 24" in (await bot.say("/pivot status")).text
+    assert "Month 3 of 24" in before.text

@@ -12,6 +12,8 @@ import logging
 import aiohttp
 import discord
 
+from bot.ports import ChannelRef
+
 log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT = 2.0  # the admin's interaction is waiting; an unknown answer is not a problem
@@ -37,6 +39,17 @@ class DiscordDirectory:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("could not check channel %s: %s", channel_id, exc)
             return None
+
+    async def find_channel(self, tenant_id: str, written: str) -> ChannelRef | None:
+        """Discord's channel option always carries the id; this serves a name typed by hand."""
+        name = written.removeprefix("#").lower()
+        guild = self._client.get_guild(int(tenant_id)) if tenant_id.isdigit() else None
+        if guild is None:
+            return None
+        for channel in guild.text_channels:
+            if str(channel.id) == written or channel.name.lower() == name:
+                return ChannelRef(str(channel.id), channel.name)
+        return None
 
     async def _problem(self, tenant_id: str, channel_id: str) -> str | None:
         if not channel_id.isdigit():

@@ -34,10 +34,10 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
     cohort = await _choose_cohort(ctx, inv)
     roadmap = ctx.content.roadmap(cohort.roadmap_key)
     track = _choose_track(ctx, roadmap)
-    timezone = ctx.args.opt_text("tz") or cohort.timezone
+    timezone = ctx.args.opt_text("tz") or (member.timezone if member else cohort.timezone)
     joined_on = local_date(ctx.now, timezone)
-    start = plan_start(joined_on, cohort.start_date)
     if member is None:
+        start = plan_start(joined_on, cohort.start_date)
         member = Member(
             tenant_id=ctx.tenant.id,
             user_id=inv.user.user_id,
@@ -46,22 +46,29 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
             nudge_time=DEFAULT_NUDGE_TIME,
             leaderboard_visible=True,
             dms_enabled=True,
+            track=track.key,
+            joined_at=ctx.now,
+            plan_start=start,
+            phase=1,
+            phase_started_on=start,
         )
         ctx.session.add(member)
         greeting = f"Welcome to cohort {cohort.name}, {member.display_name}!"
+        when = "today" if start == joined_on else f"on {day(start)}, when the cohort starts"
+        plan_sentence = f"Your plan starts {when}."
     else:
+        # A returning member keeps their plan: same start, same phase, same pace.
+        if ctx.args.has("track") or ctx.args.has("months"):
+            member.track = track.key
+        track = roadmap.track(member.track) or track
         greeting = (
             f"Welcome back to cohort {cohort.name}, {member.display_name}! "
             "Your history is as you left it."
         )
+        plan_sentence = f"Your plan keeps its start, {day(member.plan_start)}."
     member.cohort_id = cohort.id
-    member.track = track.key
     member.level = ctx.args.opt_text("level") or member.level or "mid"
     member.timezone = timezone
-    member.joined_at = ctx.now
-    member.plan_start = start
-    member.phase = member.phase or 1
-    member.phase_started_on = start
     member.left_at = None
     await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     ctx.member, ctx.cohort = member, cohort
@@ -78,11 +85,10 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
             ),
             Actions((PLACEMENT_BUTTON,)),
         )
-    starts = "today" if start == joined_on else f"on {day(start)}, when the cohort starts"
     return Reply.of(
         Header(greeting),
         Section(
-            f"{track.title}: {track.description} Your plan starts {starts}.",
+            f"{track.title}: {track.description} {plan_sentence}",
             (
                 f"Phase {phase.number}: {phase.title}. {phase.goal}",
                 f"Weekly nudge: {weekday_name(member.nudge_weekday)}s at "
