@@ -56,7 +56,8 @@ def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> s
             return f"You can retake the {quiz} from {local_moment(status.retry_at, timezone)}."
         case "graduated":
             return "You have passed the final gate and completed the roadmap. 🎓"
-    return f"The {quiz} opens on {day(gate.calendar_opens_on)}, or once every milestone is done."
+    opens = day(gate.calendar_opens_on)
+    return f"The {quiz} opens on {opens}, or once every required milestone is done."
 
 
 def next_steps(
