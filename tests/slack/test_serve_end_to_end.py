@@ -8,6 +8,7 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -95,3 +96,40 @@ async def test_pivotbot_serve_runs_a_members_week_over_http(
     assert "Welcome to cohort spring, Ada!" in joined
     assert "5h — read the payments service" in checked_in
     assert "Streak: 1 week · checked in this week" in status
+
+
+async def test_jobs_run_due_delivers_nudges_as_conversations_open_and_post_message(
+    served: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    await pivot(served, fake_slack, "cohort create spring", user="UOLGA")
+    await pivot(served, fake_slack, "join")
+    today = datetime.now(UTC).date()
+    monday = today + timedelta(days=7 - today.weekday())  # next Monday, after joining
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'pivotbot.db'}",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_API_URL=fake_slack.api_url,
+    )
+    pivotbot = Path(sys.executable).with_name("pivotbot")
+    run = await asyncio.create_subprocess_exec(
+        str(pivotbot),
+        "jobs",
+        "run-due",
+        "--now",
+        f"{monday.isoformat()}T10:00",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await run.communicate()
+    assert run.returncode == 0, err.decode()
+    assert "planned: 1 nudge" in out.decode()
+    assert "delivered: 1 sent" in out.decode()
+    [opened] = fake_slack.calls_to("conversations.open")
+    assert opened.args["users"] == "UADA"
+    posts = [c for c in fake_slack.calls_to("chat.postMessage") if "check-in" in str(c.args)]
+    assert len(posts) == 1
+    assert "time for your" in str(posts[0].args["text"])
