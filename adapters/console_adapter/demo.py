@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,9 +35,6 @@ async def ensure_demo(
             timezone=timezone,
             channel_id=CHANNEL,
             channel_name=CHANNEL,
-            leaderboard_weekday=4,
-            leaderboard_time=time(16, 0),
-            roadmap_key="standard",
             created_at=now,
         )
         session.add(cohort)

@@ -4,7 +4,7 @@ is written to the audit log in the same transaction."""
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -15,10 +15,10 @@ from bot.db.models import Cohort, CohortAdmin, Member
 from bot.domain.weeks import local_date
 from bot.messages import Header, Invocation, Reply, Section
 from bot.services.audit import record
+from bot.services.cohort_choice import choose_cohort
 from bot.services.tenancy import (
     admin_cohort_ids,
     cohort_admin_ids,
-    cohort_by_channel,
     cohort_by_name,
     cohorts,
 )
@@ -37,19 +37,13 @@ async def require_cohort_admin(ctx: Context, inv: Invocation, cohort: Cohort) ->
 
 async def target_cohort(ctx: Context, inv: Invocation, name: str | None) -> Cohort:
     """The named cohort, else this channel's, else the caller's own, else the only one."""
-    if name:
-        cohort = await cohort_by_name(ctx.session, ctx.tenant.id, name)
-        if cohort is None:
-            raise UsageError(f"There's no cohort `{name[:40]}` here. See `/pivot cohort list`.")
-        return cohort
-    here = await cohort_by_channel(ctx.session, ctx.tenant.id, inv.origin.channel_id)
-    if here is not None:
-        return here
-    if ctx.cohort is not None:
-        return ctx.cohort
-    every = await cohorts(ctx.session, ctx.tenant.id)
-    if len(every) == 1:
-        return every[0]
+    choice = await choose_cohort(
+        ctx.session, ctx.tenant.id, name, inv.origin.channel_id, ctx.cohort
+    )
+    if choice.cohort is not None:
+        return choice.cohort
+    if choice.unknown is not None:
+        raise UsageError(f"There's no cohort `{choice.unknown}` here. See `/pivot cohort list`.")
     raise UsageError("Which cohort? Name it, e.g. `/pivot cohort admin add @sam spring-2027`.")
 
 
@@ -75,9 +69,6 @@ async def create(inv: Invocation, ctx: Context) -> Reply:
         timezone=timezone,
         channel_id=channel_id,
         channel_name=channel_name,
-        leaderboard_weekday=4,
-        leaderboard_time=time(16, 0),
-        roadmap_key="standard",
         created_at=ctx.now,
     )
     ctx.session.add(cohort)

@@ -11,10 +11,10 @@ from bot.db.models import Cohort, Member
 from bot.domain.plan import plan_start
 from bot.domain.weeks import local_date, weekday_name
 from bot.messages import Actions, Block, Header, Invocation, Reply, Section
+from bot.services.cohort_choice import CohortChoice, choose_cohort
 from bot.services.gate_status import gate_status
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
-from bot.services.tenancy import cohort_by_channel, cohort_by_name, cohorts
 from bot.views.formatting import day
 from bot.views.quizzes import PLACEMENT_BUTTON
 from bot.views.status import status_blocks
@@ -102,33 +102,27 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
 
 
 async def _choose_cohort(ctx: Context, inv: Invocation) -> Cohort:
-    name = ctx.args.opt_text("cohort")
-    if name:
-        cohort = await cohort_by_name(ctx.session, ctx.tenant.id, name)
-        if cohort is None:
-            raise UsageError(f"There's no cohort `{name[:40]}` here. {await _cohort_hint(ctx)}")
-        return cohort
-    here = await cohort_by_channel(ctx.session, ctx.tenant.id, inv.origin.channel_id)
-    if here is not None:
-        return here
-    every = await cohorts(ctx.session, ctx.tenant.id)
-    if len(every) == 1:
-        return every[0]
-    if not every:
+    choice = await choose_cohort(
+        ctx.session, ctx.tenant.id, ctx.args.opt_text("cohort"), inv.origin.channel_id
+    )
+    if choice.cohort is not None:
+        return choice.cohort
+    if choice.unknown is not None:
+        raise UsageError(f"There's no cohort `{choice.unknown}` here. {_cohort_hint(choice)}")
+    if not choice.names:
         raise UsageError(
             "There's no cohort here yet. An admin can create one with "
             "`/pivot cohort create <name>`, e.g. `/pivot cohort create spring-2027`."
         )
-    raise UsageError(f"Which cohort? {await _cohort_hint(ctx)}")
+    raise UsageError(f"Which cohort? {_cohort_hint(choice)}")
 
 
-async def _cohort_hint(ctx: Context) -> str:
-    names = [c.name for c in await cohorts(ctx.session, ctx.tenant.id)]
-    if not names:
+def _cohort_hint(choice: CohortChoice) -> str:
+    if not choice.names:
         return "There are no cohorts yet; an admin creates them with `/pivot cohort create`."
     return (
-        f"Expected `/pivot join <cohort>`, e.g. `/pivot join {names[0]}`. "
-        f"Cohorts here: {', '.join(names)}."
+        f"Expected `/pivot join <cohort>`, e.g. `/pivot join {choice.names[0]}`. "
+        f"Cohorts here: {', '.join(choice.names)}."
     )
 
 
