@@ -26,13 +26,13 @@ from bot.db.models import Delivery, Member, Tenant
 from bot.messages import Address, ChatUser
 from bot.ports import Clock, DeliveryResult, Outbox, RetryAfter, Sent, Undeliverable
 from bot.reply_codec import reply_from_dict
+from bot.services.outbox import WAITING
 from scheduler.delivery_records import Outcome, OutcomeWriter
 from scheduler.rate_limits import SendLimiter
 from scheduler.timing import MAX_ATTEMPTS, retry_delay
 
 log = logging.getLogger(__name__)
 
-WAITING = ("pending", "retry")
 STALE_REASON = "its period passed before it could be sent"
 
 

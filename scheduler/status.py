@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Delivery, Member
-from scheduler.deliverer import WAITING
+from bot.services.outbox import WAITING
 from scheduler.timing import next_slot
 
 
