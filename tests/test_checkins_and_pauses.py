@@ -109,3 +109,13 @@ async def test_a_checkin_before_joining_says_how_to_join(bot: BotDriver) -> None
     assert reply.text == "You haven't joined a cohort yet. Start with `/pivot join`."
     async with bot.core.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Checkin)) == 0
+
+
+async def test_a_one_week_pause_covers_one_week_not_the_next(bot: BotDriver) -> None:
+    await bot.say("/pivot join")
+    await bot.say("/pivot checkin 5h before the break")  # W49
+    bot.advance(weeks=1)
+    await bot.say("/pivot pause 1")  # Monday of W50 to Monday of W51
+    bot.advance(weeks=2)  # W51 passes with no check-in
+    reply = await bot.say("/pivot checkin 3h after the break")  # W52
+    assert "Streak: 1 week" in reply.text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -237,11 +237,12 @@ def _local_end(active: list[Pause], timezone: str) -> date | None:
 
 
 def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
+    """The weeks containing a paused day. The day a pause ends is not paused, so a one-week
+    pause from Monday to Monday skips one week, not two."""
     weeks: set[IsoWeek] = set()
     for pause in pauses:
         first = local_date(pause.starts_at, timezone)
-        last = local_date(pause.ends_at - timedelta(microseconds=1), timezone)
-        weeks |= weeks_spanned(first, last + timedelta(days=1))
+        weeks |= weeks_spanned(first, local_date(pause.ends_at, timezone))
     return weeks
 
 
