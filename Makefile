@@ -36,6 +36,9 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python bench/commands.py
 	$(BIN)/python bench/leaderboards.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/slack_roundtrip.py
+	$(BIN)/python bench/discord_roundtrip.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
