@@ -136,6 +136,19 @@ def view_submission(
     }
 
 
+def typed(**fields: str) -> dict[str, Any]:
+    """Modal state: text typed into the inputs named by ``fields``."""
+    return {
+        name: {name: {"type": "plain_text_input", "value": value}} for name, value in fields.items()
+    }
+
+
+def picked(name: str, value: str | None) -> dict[str, Any]:
+    """Modal state: ``value`` picked from the select ``name`` (None: nothing picked)."""
+    option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
+    return {name: {name: {"type": "static_select", "selected_option": option}}}
+
+
 def event_callback(event: dict[str, Any], *, team: str = "T1", event_id: str | None = None) -> str:
     return json.dumps(
         {
