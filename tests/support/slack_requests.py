@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
 _numbers = itertools.count(1)
+_BARE_LINK = re.compile(r"(?<![<|])(https?://[^\s|<>]+)")
 
 
 def signature(secret: str, timestamp: str, body: str) -> str:
@@ -45,6 +47,11 @@ def signed_headers(
 
 def next_id(prefix: str) -> str:
     return f"{prefix}{next(_numbers)}"
+
+
+def linked(text: str) -> str:
+    """``text`` with its links as Slack sends them in a slash command: ``<https://...>``."""
+    return _BARE_LINK.sub(r"<\1>", text)
 
 
 def slash_command(
