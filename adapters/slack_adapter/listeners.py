@@ -33,7 +33,7 @@ from adapters.slack_adapter.home import refresh_home
 from adapters.slack_adapter.payloads import team_of
 from adapters.slack_adapter.people import PLATFORM, People
 from adapters.slack_adapter.replies import Replies
-from adapters.slack_adapter.slack_text import fit, unescape
+from adapters.slack_adapter.slack_text import fit, typed_text
 from bot.commands.context import UsageError
 from bot.commands.parsing import field_problems
 from bot.commands.spec import CommandSpec
@@ -74,7 +74,7 @@ class CommandListeners:
     async def on_command(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
         team, user_id = team_of(body, context), str(body["user_id"])
-        text = unescape(str(body.get("text") or ""))
+        text = typed_text(str(body.get("text") or ""))
         response_url, channel = body.get("response_url"), body.get("channel_id")
         if self._wants_form(text):
             form = self._open_checkin(

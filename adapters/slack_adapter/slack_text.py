@@ -6,7 +6,12 @@ is checked that way; a string that fits by Python's ``len`` may still be refused
 
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
+# A link Slack recognised in what a member typed: <https://x.org/a>, or <http://x.org|x.org>
+# for a bare domain, <mailto:a@x.org|a@x.org> for an address.
+_LINK = re.compile(r"<((?:https?|mailto):[^<>|\s]*)(?:\|([^<>]*))?>", re.IGNORECASE)
 
 
 def units(text: str) -> int:
@@ -22,6 +27,16 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """What a member typed, from the escaped text Slack sends (mentions stay as markup)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def typed_text(text: str) -> str:
+    """What a member typed into ``/pivot``, from the text Slack sends with escaping on.
+
+    Slack wraps each link it recognises in markup; the link goes back to the words that were
+    typed, so a check-in that mentions a link stores the same text here as on every other
+    platform. User and channel mentions stay as markup: the core reads their ids.
+    """
+    return unescape(_LINK.sub(lambda link: link[1] if link[2] is None else link[2], text))
 
 
 def fit(text: str, limit: int) -> str:

@@ -11,36 +11,19 @@ from adapters.composition import Runtime
 from bot.config import Settings
 from bot.core import PivotCore
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_harness import SlackHarness, start_slack
-from tests.support.slack_requests import SIGNING_SECRET
-
-BOT_TOKEN = "xoxb-test"
+from tests.support.slack_harness import (
+    SlackHarness,
+    slack_settings,
+    start_fake_slack,
+    start_slack,
+)
 
 
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = await FakeSlack().start()
-    fake.add_user("UOLGA", "Olga", admin=True)
-    fake.add_user("UADA", "Ada")
-    fake.add_user("UGRACE", "Grace")
-    fake.channels["CSPRING"] = {
-        "id": "CSPRING",
-        "name": "pivot-spring",
-        "is_member": True,
-        "is_archived": False,
-    }
+    fake = await start_fake_slack()
     yield fake
     await fake.stop()
-
-
-def slack_settings(settings: Settings, fake: FakeSlack, **changes: object) -> Settings:
-    update = {
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": fake.api_url,
-        **changes,
-    }
-    return settings.model_copy(update=update)
 
 
 @pytest.fixture

@@ -10,18 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.models import Checkin, MilestoneProgress
 from tests.support.slack_harness import SlackHarness
-from tests.support.slack_requests import button_press, view_submission
-
-
-def typed(**fields: str) -> dict[str, Any]:
-    return {
-        name: {name: {"type": "plain_text_input", "value": value}} for name, value in fields.items()
-    }
-
-
-def picked(name: str, value: str | None) -> dict[str, Any]:
-    option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
-    return {name: {name: {"type": "static_select", "selected_option": option}}}
+from tests.support.slack_requests import button_press, picked, typed, view_submission
 
 
 def milestones(*keys: str) -> dict[str, Any]:

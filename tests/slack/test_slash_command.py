@@ -33,6 +33,22 @@ async def test_text_slack_escaped_reaches_the_core_as_the_member_typed_it(
     assert summary == "made p < 0.05 & shipped"
 
 
+async def test_a_link_in_a_checkin_is_kept_as_the_member_typed_it(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    # With escaping on, as the manifest asks, Slack wraps every link it sees in <...>.
+    reply = await spring.command("/pivot checkin 5h shipped <https://github.com/ada/svc> | none")
+    assert "shipped https://github.com/ada/svc" in reply.text
+    async with engine.connect() as connection:
+        summary = await connection.scalar(select(Checkin.summary))
+    assert summary == "shipped https://github.com/ada/svc"
+
+
+async def test_a_bare_domain_slack_made_a_link_is_answered_as_typed(spring: SlackHarness) -> None:
+    reply = await spring.command("/pivot done write-tests <http://github.com/ada|github.com/ada>")
+    assert "evidence must be a link starting with https://, not `github.com/ada`" in reply.text
+
+
 async def test_a_mistake_gets_one_line_that_says_what_was_expected(spring: SlackHarness) -> None:
     reply = await spring.command("/pivot checkin lots of hours")
     assert "\n" not in reply.text

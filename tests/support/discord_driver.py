@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import discord
+from discord.gateway import DiscordWebSocket
 
 from adapters.discord_adapter.service import DiscordService
+from bot.config import Settings
+from bot.core import PivotCore
 from tests.support.discord_payloads import APP_ID, Person, button, form, slash
 from tests.support.fake_discord import Call, FakeDiscord
+from tests.support.fake_discord_gateway import FakeGuild
 
 GUILD_A = 700000000000000001
 GUILD_B = 700000000000000002
@@ -28,6 +34,37 @@ SAM = Person(800000000000000003, "Sam")
 BEA = Person(800000000000000004, "Bea", admin=True)  # runs guild B
 PEOPLE = (OLGA, ADA, SAM, BEA)
 EPHEMERAL = 64
+SEND_MESSAGES = discord.Permissions(send_messages=True).value
+
+
+@contextlib.asynccontextmanager
+async def running_fake_discord() -> AsyncIterator[FakeDiscord]:
+    """Discord on loopback with two guilds and four people; discord.py's REST base and
+    gateway URL are put back afterwards, since a service under test points them at the fake."""
+    fake = FakeDiscord()
+    acme = fake.add_guild(FakeGuild(GUILD_A, "Acme"))
+    acme.channel("general", A_GENERAL)
+    acme.channel("pivot-spring", A_SPRING)
+    acme.channel("staff-only", A_HIDDEN, visible=False)
+    acme.channel("announcements", A_READONLY, bot_denied=SEND_MESSAGES)
+    fake.add_guild(FakeGuild(GUILD_B, "Beta")).channel("general", B_GENERAL)
+    for person in PEOPLE:
+        fake.add_user(person.id, person.name)
+    await fake.start()
+    base, gateway = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        yield fake
+    finally:
+        discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+        await fake.stop()
+
+
+async def started(core: PivotCore, settings: Settings, **kwargs: float) -> DiscordService:
+    """A service logged in over REST, as after a (re)start; interactions are fed in directly."""
+    service = DiscordService(core, settings, guild_ready_timeout=0.05, **kwargs)
+    core.directories[service.platform] = service.directory
+    await service.start_outbound()
+    return service
 
 
 @dataclass

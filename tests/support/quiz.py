@@ -31,6 +31,21 @@ def shown_question(reply: Reply, content: ContentLibrary) -> Question:
     raise AssertionError(f"no bank question reads {text.text!r}")
 
 
+def right_option_in(seen_text: str, content: ContentLibrary) -> str:
+    """The right answer to the one bank question asked in ``seen_text``, a reply as a platform
+    showed it; for tests that press buttons by the label a member reads."""
+    seen = " ".join(seen_text.split())
+    asked = [
+        question
+        for bank in content.quiz_banks.values()
+        for phase in bank.phases
+        for question in phase.questions
+        if " ".join(question.question.split()) in seen
+    ]
+    assert len(asked) == 1, f"expected one bank question in {seen_text!r}, found {len(asked)}"
+    return asked[0].options[asked[0].correct_index].text
+
+
 def answer_buttons(reply: Reply) -> list[Button]:
     return [b for b in reply.buttons if b.command == "quiz answer"]
 

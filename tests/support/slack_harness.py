@@ -16,9 +16,11 @@ from aiohttp import web
 from adapters.composition import Runtime
 from adapters.serve import health_routes
 from adapters.slack_adapter.service import SlackService, build_slack_service
+from bot.config import Settings
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import (
     JSON,
+    SIGNING_SECRET,
     event_callback,
     interaction,
     next_id,
@@ -119,6 +121,35 @@ class SlackHarness:
         await self.http.close()
         await self.service.stop()
         await self.runner.cleanup()
+
+
+BOT_TOKEN = "xoxb-test"
+
+
+def slack_settings(settings: Settings, fake: FakeSlack, **changes: object) -> Settings:
+    """``settings`` for one workspace in HTTP mode, with its Web API at ``fake``."""
+    update = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        **changes,
+    }
+    return settings.model_copy(update=update)
+
+
+async def start_fake_slack() -> FakeSlack:
+    """The fake Web API for workspace T1: olga (a workspace admin), ada, grace and #pivot-spring."""
+    fake = await FakeSlack().start()
+    fake.add_user("UOLGA", "Olga", admin=True)
+    fake.add_user("UADA", "Ada")
+    fake.add_user("UGRACE", "Grace")
+    fake.channels["CSPRING"] = {
+        "id": "CSPRING",
+        "name": "pivot-spring",
+        "is_member": True,
+        "is_archived": False,
+    }
+    return fake
 
 
 async def start_slack(runtime: Runtime, fake: FakeSlack) -> SlackHarness:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
 _numbers = itertools.count(1)
+_BARE_LINK = re.compile(r"(?<![<|])(https?://[^\s|<>]+)")
 
 
 def signature(secret: str, timestamp: str, body: str) -> str:
@@ -45,6 +47,11 @@ def signed_headers(
 
 def next_id(prefix: str) -> str:
     return f"{prefix}{next(_numbers)}"
+
+
+def linked(text: str) -> str:
+    """``text`` with its links as Slack sends them in a slash command: ``<https://...>``."""
+    return _BARE_LINK.sub(r"<\1>", text)
 
 
 def slash_command(
@@ -134,6 +141,19 @@ def view_submission(
         "trigger_id": next_id("1337.44."),
         "view": {**view, "state": {"values": values}, "team_id": team},
     }
+
+
+def typed(**fields: str) -> dict[str, Any]:
+    """Modal state: text typed into the inputs named by ``fields``."""
+    return {
+        name: {name: {"type": "plain_text_input", "value": value}} for name, value in fields.items()
+    }
+
+
+def picked(name: str, value: str | None) -> dict[str, Any]:
+    """Modal state: ``value`` picked from the select ``name`` (None: nothing picked)."""
+    option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
+    return {name: {name: {"type": "static_select", "selected_option": option}}}
 
 
 def event_callback(event: dict[str, Any], *, team: str = "T1", event_id: str | None = None) -> str:
