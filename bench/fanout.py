@@ -75,7 +75,7 @@ async def fan_out(url: str, delay: float) -> None:
     await engine.dispose()
     print(
         f"{'instant' if not delay else f'{delay * 1000:.0f} ms'} outbox: planned "
-        f"{planned.by_kind['nudge']:,} nudges in {planned_at - started:.1f} s, delivered "
+        f"{planned.describe()} in {planned_at - started:.1f} s, delivered "
         f"{delivered.sent:,} in {finished - planned_at:.1f} s, total {finished - started:.1f} s "
         f"(concurrency {settings.delivery_concurrency}); peak RSS {peak_rss_mb():.0f} MB "
         f"({before:.0f} MB before the fan-out)"
@@ -86,7 +86,8 @@ def run_variant(variant: str, members: int) -> None:
     with tempfile.TemporaryDirectory() as workdir:
         url = f"sqlite:///{Path(workdir) / 'fanout.db'}"
         migrations.upgrade(url)
-        asyncio.run(seed(url, members))
+        # Members eight weeks into their plan: the weekly nudge is all that is due, no gate yet.
+        asyncio.run(seed(url, members, start=(NOW - timedelta(weeks=8)).date()))
         asyncio.run(fan_out(url, 0.0 if variant == "instant" else 0.05))
 
 

@@ -9,12 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
+from sqlalchemy import select
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.content.loader import load_library
-from bot.db.engine import create_engine
+from bot.db.engine import create_engine, session_factory
 from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Tenant
 from bot.domain.weeks import IsoWeek
+from bot.services.points import recompute_points
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 PLAN_START = date(2024, 12, 2)  # two years of weekly check-ins before NOW
@@ -22,13 +25,15 @@ COHORTS = 50
 CHUNK = 20_000
 
 
-async def seed(url: str, members: int, platform: str = "console") -> list[tuple[str, int]]:
+async def seed(
+    url: str, members: int, platform: str = "console", start: date = PLAN_START
+) -> list[tuple[str, int]]:
     """Bulk-insert the data set; returns (user id, phase) for every member."""
     engine = create_engine(url)
     rng = random.Random(7)
     roadmap = load_library().roadmap("standard")
     weeks = []
-    week = IsoWeek.of(PLAN_START)
+    week = IsoWeek.of(start)
     while week.monday() < NOW.date():
         weeks.append(week)
         week = week.next()
@@ -49,7 +54,7 @@ async def seed(url: str, members: int, platform: str = "console") -> list[tuple[
                         {
                             "tenant_id": tenant_id,
                             "name": f"cohort-{index:02d}",
-                            "start_date": PLAN_START,
+                            "start_date": start,
                             "timezone": "Europe/Berlin",
                             "channel_id": f"c{index}",
                             "channel_name": f"c{index}",
@@ -63,7 +68,7 @@ async def seed(url: str, members: int, platform: str = "console") -> list[tuple[
             )
         member_rows = []
         for index in range(members):
-            phase = rng.randint(1, 4)
+            phase = rng.randint(1, 4) if start == PLAN_START else 1
             user_id = f"u{index:05d}"
             people.append((user_id, phase))
             member_rows.append(
@@ -77,10 +82,10 @@ async def seed(url: str, members: int, platform: str = "console") -> list[tuple[
                     "timezone": rng.choice(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]),
                     "nudge_weekday": 0,
                     "nudge_time": dtime(9, 0),
-                    "joined_at": datetime.combine(PLAN_START, datetime.min.time(), UTC),
-                    "plan_start": PLAN_START,
+                    "joined_at": datetime.combine(start, datetime.min.time(), UTC),
+                    "plan_start": start,
                     "phase": phase,
-                    "phase_started_on": PLAN_START,
+                    "phase_started_on": start,
                     "leaderboard_visible": True,
                     "dms_enabled": True,
                     "left_at": None,
@@ -140,4 +145,15 @@ async def seed(url: str, members: int, platform: str = "console") -> list[tuple[
                 MilestoneProgress.__table__.insert(), progress[start : start + CHUNK]
             )
     await engine.dispose()
+    await _seed_points(url)
     return people
+
+
+async def _seed_points(url: str) -> None:
+    """Build the points ledger from the seeded events, as a live bot would have kept it."""
+    engine = create_engine(url)
+    content = load_library()
+    async with session_factory(engine)() as session, session.begin():
+        for cohort in list(await session.scalars(select(Cohort))):
+            await recompute_points(session, cohort, content, NOW)
+    await engine.dispose()

@@ -26,7 +26,7 @@ from bot.db.models import HandledRequest
 from bot.messages import ArgValue, Invocation, Reply
 from bot.ports import Clock, Directory
 from bot.reply_codec import reply_from_dict, reply_to_dict
-from bot.services.tenancy import admin_cohort_ids, cohort_by_id, ensure_tenant, find_member
+from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class PivotCore:
                 registry=self.registry,
                 directory=self.directories.get(inv.user.platform),
             )
-            await self._identify(ctx, inv)
+            await self._identify(ctx, inv, spec)
             if spec.needs_member:
                 ctx.joined()
             if spec.admin_only and not ctx.is_admin:
@@ -133,16 +133,18 @@ class PivotCore:
                 )
             return reply
 
-    async def _identify(self, ctx: Context, inv: Invocation) -> None:
-        """Load the member, their cohort and whether they may run admin commands."""
-        member = await find_member(ctx.session, ctx.tenant.id, inv.user.user_id)
-        if member is not None:
-            ctx.member = member
-            ctx.cohort = await cohort_by_id(ctx.session, ctx.tenant.id, member.cohort_id)
-            if member.display_name != inv.user.display_name[:80] and inv.user.display_name:
-                member.display_name = inv.user.display_name[:80]
-        stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
-        ctx.is_admin = inv.user.is_platform_admin or bool(stored)
+    async def _identify(self, ctx: Context, inv: Invocation, spec: CommandSpec) -> None:
+        """Load the member and their cohort in one query; and, for the commands that care,
+        whether they may run admin commands."""
+        found = await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
+        if found is not None:
+            ctx.member, ctx.cohort = found
+            name = inv.user.display_name[:80]
+            if name and ctx.member.display_name != name:
+                ctx.member.display_name = name
+        if spec.admin_only or spec.shows_admin_commands:
+            stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
+            ctx.is_admin = inv.user.is_platform_admin or bool(stored)
 
 
 def _storable(reply: Reply) -> dict[str, Any]:

@@ -61,5 +61,6 @@ SPECS = (
         args=(Arg("command", ArgKind.TEXT, "the command to explain", max_length=40),),
         needs_member=False,
         dedupe=False,
+        shows_admin_commands=True,
     ),
 )

@@ -84,6 +84,8 @@ class CommandSpec:
     details: str = ""
     # May be filled in a form (a Discord modal) when invoked without its required arguments.
     form: bool = False
+    # Not admin-only, but its answer differs for admins (help lists their commands too).
+    shows_admin_commands: bool = False
 
     @property
     def visible_args(self) -> tuple[Arg, ...]:

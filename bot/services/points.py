@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
@@ -188,24 +188,35 @@ async def sync_member_points(
     await session.flush()
     events = (await _load_events(session, Member.id == member.id))[member.id]
     awards, standing = derive_member(member, cohort, events, content, _Plans(), now)
+    # Plain rows, not ORM objects: a two-year member has a hundred awards and usually one changes.
     existing = {
-        row.source: row
-        for row in await session.scalars(
-            select(PointAward).where(PointAward.member_id == member.id)
+        source: tuple(values)
+        for source, *values in await session.execute(
+            select(PointAward.source, *(getattr(PointAward, f) for f in _AWARD_FIELDS)).where(
+                PointAward.member_id == member.id
+            )
         )
     }
-    added = []
+    added: list[Award] = []
     for award in awards:
-        row = existing.pop(award.source, None)
-        if row is None:
-            session.add(_award_row(member.id, award))
+        wanted = tuple(getattr(award, f) for f in _AWARD_FIELDS)
+        have = existing.pop(award.source, None)
+        if have is None:
             added.append(award)
-        else:
-            for name in _AWARD_FIELDS:
-                if getattr(row, name) != getattr(award, name):
-                    setattr(row, name, getattr(award, name))
-    for row in existing.values():
-        await session.delete(row)
+        elif have != wanted:
+            await session.execute(
+                update(PointAward)
+                .where(PointAward.member_id == member.id, PointAward.source == award.source)
+                .values(dict(zip(_AWARD_FIELDS, wanted, strict=True)))
+            )
+    if added:
+        await session.execute(insert(PointAward), [_award_dict(member.id, a) for a in added])
+    if existing:
+        await session.execute(
+            delete(PointAward).where(
+                PointAward.member_id == member.id, PointAward.source.in_(list(existing))
+            )
+        )
     current = await session.get(Standing, member.id)
     if current is None:
         session.add(Standing(**standing))
@@ -262,7 +273,3 @@ def _award_dict(member_id: int, award: Award) -> dict[str, Any]:
         "week": award.week,
         "earned_at": award.earned_at,
     }
-
-
-def _award_row(member_id: int, award: Award) -> PointAward:
-    return PointAward(**_award_dict(member_id, award))

@@ -14,15 +14,18 @@ from bot.db.upsert import insert_ignore
 async def ensure_tenant(
     session: AsyncSession, platform: str, external_id: str, now: datetime
 ) -> Tenant:
+    """The tenant, created on its first request; racing first requests agree on one row."""
+    query = select(Tenant).where(Tenant.platform == platform, Tenant.external_id == external_id)
+    tenant = await session.scalar(query)
+    if tenant is not None:
+        return tenant
     await insert_ignore(
         session,
         Tenant,
         [{"platform": platform, "external_id": external_id, "created_at": now}],
         ("platform", "external_id"),
     )
-    tenant = await session.scalar(
-        select(Tenant).where(Tenant.platform == platform, Tenant.external_id == external_id)
-    )
+    tenant = await session.scalar(query)
     assert tenant is not None
     return tenant
 
@@ -31,6 +34,19 @@ async def find_member(session: AsyncSession, tenant_id: int, user_id: str) -> Me
     return await session.scalar(
         select(Member).where(Member.tenant_id == tenant_id, Member.user_id == user_id)
     )
+
+
+async def find_member_and_cohort(
+    session: AsyncSession, tenant_id: int, user_id: str
+) -> tuple[Member, Cohort] | None:
+    row = (
+        await session.execute(
+            select(Member, Cohort)
+            .join(Cohort, Cohort.id == Member.cohort_id)
+            .where(Member.tenant_id == tenant_id, Member.user_id == user_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def cohort_by_id(session: AsyncSession, tenant_id: int, cohort_id: int) -> Cohort | None:
