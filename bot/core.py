@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -152,8 +152,3 @@ def _storable(reply: Reply) -> dict[str, Any]:
     data = reply_to_dict(reply)
     data["blocks"] = [b for b in data["blocks"] if b["type"] not in ("attachment", "image")]
     return data
-
-
-async def prune_handled_requests(session: AsyncSession, before: Any) -> int:
-    result = await session.execute(delete(HandledRequest).where(HandledRequest.handled_at < before))
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content.loader import ContentLibrary
 from bot.db.models import Delivery
 from bot.db.upsert import insert_ignore
+from bot.services.request_log import prune_handled_requests
 from scheduler.cohort_plans import cohort_delivery_rows
 from scheduler.member_plans import find_due_members, member_delivery_rows
 
@@ -44,7 +45,9 @@ async def plan_due(
         due = await find_due_members(session, now, content)
         rows = await member_delivery_rows(session, due, now, content)
         rows += await cohort_delivery_rows(session, now, content)
-        return await _insert_new(session, rows)
+        counts = await _insert_new(session, rows)
+        await prune_handled_requests(session, now)
+        return counts
 
 
 async def _insert_new(session: AsyncSession, rows: list[dict[str, Any]]) -> PlanCounts:

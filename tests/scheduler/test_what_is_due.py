@@ -186,3 +186,26 @@ def _week(clock: ManualClock) -> str:
     from bot.domain.weeks import IsoWeek
 
     return str(IsoWeek.of(clock.now().date()))
+
+
+async def test_stored_replies_are_forgotten_after_a_week(
+    bot: BotDriver, jobs: DueJobs, clock: ManualClock
+) -> None:
+    from sqlalchemy import func, select
+
+    from bot.db.models import HandledRequest
+
+    await bot.say("/pivot join", as_="ada")
+
+    async def stored() -> int:
+        async with bot.core.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(HandledRequest)) or 0)
+
+    before = await stored()
+    assert before >= 1
+    clock.advance(timedelta(days=6))
+    await jobs.plan()
+    assert await stored() == before
+    clock.advance(timedelta(days=2))
+    await jobs.plan()
+    assert await stored() == 0
