@@ -54,11 +54,3 @@ def phase_windows(start: date, phase_months: tuple[int, ...]) -> tuple[PhaseWind
         )
         offset += months
     return tuple(windows)
-
-
-def planned_phase(windows: tuple[PhaseWindow, ...], today: date) -> int:
-    """The phase the calendar says you should be in; the last one once the plan has run out."""
-    for window in windows:
-        if today < window.ends_on:
-            return window.number
-    return windows[-1].number

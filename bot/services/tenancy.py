@@ -49,12 +49,6 @@ async def find_member_and_cohort(
     return None if row is None else (row[0], row[1])
 
 
-async def cohort_by_id(session: AsyncSession, tenant_id: int, cohort_id: int) -> Cohort | None:
-    return await session.scalar(
-        select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.id == cohort_id)
-    )
-
-
 async def cohort_by_name(session: AsyncSession, tenant_id: int, name: str) -> Cohort | None:
     return await session.scalar(
         select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.name == name.lower())
