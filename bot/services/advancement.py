@@ -18,7 +18,7 @@ from bot.db.models import Cohort, Member, QuizAttempt
 from bot.domain.gates import LAST_PHASE
 from bot.domain.weeks import local_date
 from bot.messages import Reply, Section
-from bot.services.outbox import enqueue
+from bot.services.outbox import delivery_row, enqueue
 from bot.services.points import sync_member_points
 from bot.services.quizzes import PASSED, PLACEMENT
 from bot.services.snapshot import load_snapshot
@@ -102,11 +102,13 @@ async def _announce(
         )
     return await enqueue(
         session,
-        tenant_id=member.tenant_id,
-        kind="announcement",
-        key=f"advance:{member.id}:{passed}",
-        reply=Reply.of(Section(text), ephemeral=False),
-        now=now,
-        member_id=member.id,
-        channel_id=cohort.channel_id,
+        delivery_row(
+            tenant_id=member.tenant_id,
+            kind="announcement",
+            key=f"advance:{member.id}:{passed}",
+            reply=Reply.of(Section(text), ephemeral=False),
+            now=now,
+            member_id=member.id,
+            channel_id=cohort.channel_id,
+        ),
     )

@@ -35,38 +35,9 @@ async def cancel_pending(session: AsyncSession, tenant_id: int, reason: str) -> 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    tenant_id: int,
-    kind: str,
-    key: str,
-    reply: Reply,
-    now: datetime,
-    member_id: int | None = None,
-    user_id: str | None = None,
-    channel_id: str | None = None,
-    due_at: datetime | None = None,
-    stale_after: datetime | None = None,
-    period: str | None = None,
-) -> bool:
-    """Add one delivery unless ``key`` exists already; return whether it was added.
-
-    Give ``user_id`` for a DM or ``channel_id`` for a channel post.
-    """
-    row = delivery_row(
-        tenant_id=tenant_id,
-        kind=kind,
-        key=key,
-        reply=reply,
-        now=now,
-        member_id=member_id,
-        user_id=user_id,
-        channel_id=channel_id,
-        due_at=due_at,
-        stale_after=stale_after,
-        period=period,
-    )
+async def enqueue(session: AsyncSession, row: dict[str, Any]) -> bool:
+    """Add one delivery (built by :func:`delivery_row`) unless its key exists already;
+    return whether it was added."""
     return await insert_ignore(session, Delivery, [row], ("idempotency_key",)) > 0
 
 

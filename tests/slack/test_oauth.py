@@ -13,7 +13,7 @@ from bot.db.engine import session_factory
 from bot.db.models import Delivery
 from bot.messages import ChatUser, Reply
 from bot.ports import Sent, Undeliverable
-from bot.services.outbox import enqueue
+from bot.services.outbox import delivery_row, enqueue
 from bot.services.tenancy import ensure_tenant
 from tests.support.slack_harness import SlackHarness
 
@@ -23,12 +23,14 @@ async def queue_nudge(engine: AsyncEngine, team: str, now: datetime) -> None:
         tenant = await ensure_tenant(session, "slack", team, now)
         await enqueue(
             session,
-            tenant_id=tenant.id,
-            kind="nudge",
-            key=f"nudge:{team}:2026-W49",
-            reply=Reply("Time to check in"),
-            now=now,
-            user_id="UADA",
+            delivery_row(
+                tenant_id=tenant.id,
+                kind="nudge",
+                key=f"nudge:{team}:2026-W49",
+                reply=Reply("Time to check in"),
+                now=now,
+                user_id="UADA",
+            ),
         )
 
 

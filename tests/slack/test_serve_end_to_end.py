@@ -26,15 +26,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-async def served(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[str]:
-    port = free_port()
+def slack_env(tmp_path: Path, fake: FakeSlack) -> dict[str, str]:
+    """The environment of a pivotbot process on this test's database, talking to the fake."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'pivotbot.db'}",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_API_URL=fake_slack.api_url,
+        SLACK_API_URL=fake.api_url,
+    )
+    return env
+
+
+@pytest.fixture
+async def served(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[str]:
+    port = free_port()
+    env = slack_env(tmp_path, fake_slack)
+    env.update(
         HOST="127.0.0.1",
         PORT=str(port),
         LOG_LEVEL="WARNING",
@@ -105,13 +113,7 @@ async def test_jobs_run_due_delivers_nudges_as_conversations_open_and_post_messa
     await pivot(served, fake_slack, "join")
     today = datetime.now(UTC).date()
     monday = today + timedelta(days=7 - today.weekday())  # next Monday, after joining
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'pivotbot.db'}",
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_API_URL=fake_slack.api_url,
-    )
+    env = slack_env(tmp_path, fake_slack)
     pivotbot = Path(sys.executable).with_name("pivotbot")
     run = await asyncio.create_subprocess_exec(
         str(pivotbot),
