@@ -128,10 +128,14 @@ async def test_jobs_run_due_delivers_nudges_as_conversations_open_and_post_messa
     )
     out, err = await run.communicate()
     assert run.returncode == 0, err.decode()
-    assert "planned: 1 nudge" in out.decode()
-    assert "delivered: 1 sent" in out.decode()
-    [opened] = fake_slack.calls_to("conversations.open")
-    assert opened.args["users"] == "UADA"
+    # Depending on the weekday the test runs, the cohort's Friday post time may fall between
+    # joining and that Monday, which also plans its one-time "no channel" note to the admin:
+    # only the nudge is this test's business.
+    summary = dict(line.split(": ", 1) for line in out.decode().splitlines() if ": " in line)
+    assert "1 nudge" in summary["planned"].split(", ")
+    assert all(part.endswith(" sent") for part in summary["delivered"].split(", "))
+    opened = [c for c in fake_slack.calls_to("conversations.open") if c.args["users"] == "UADA"]
+    assert len(opened) == 1
     posts = [c for c in fake_slack.calls_to("chat.postMessage") if "check-in" in str(c.args)]
     assert len(posts) == 1
     assert "time for your" in str(posts[0].args["text"])
