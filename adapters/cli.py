@@ -47,7 +47,7 @@ def parse_now(text: str) -> datetime:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pivotbot",
-        description="Accountability bot for the data-scientist-to-ML-engineer pivot.",
+        description="Accountability bot for data scientists moving into ML engineering.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(

@@ -102,6 +102,68 @@ def test_a_track_shorter_than_18_months_is_refused_with_the_seeds_reason(tmp_pat
     assert "rewritten resume" in str(caught.value)
 
 
+def test_every_milestone_points_to_well_known_places_to_learn_it() -> None:
+    roadmap = load_library().roadmap("standard")
+    urls = {m.key: [r.url for r in m.resources] for p in roadmap.phases for m in p.milestones}
+    assert all(2 <= len(found) <= 4 for found in urls.values())
+    assert "https://cs50.harvard.edu/x/" in urls["cs-curriculum"]
+    assert "https://bradfieldcs.com/" in urls["cs-curriculum"]
+    assert "https://git-scm.com/book/en/v2" in urls["git-workflow"]
+    assert "https://docs.pytest.org/" in urls["write-tests"]
+    assert {"https://docs.aws.amazon.com/", "https://cloud.google.com/docs"} <= set(
+        urls["cloud-deep"]
+    )
+    for tool in ("mlflow.org", "dvc.org", "evidentlyai.com"):
+        assert any(tool in url for url in urls["e2e-pipeline"]), tool
+
+
+def _first_resources(data: dict) -> list[dict]:
+    resources: list[dict] = data["phases"][0]["milestones"][0]["resources"]
+    return resources
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: _first_resources(d).__delitem__(slice(1, None)),
+            "phases.0.milestones.0.resources: Tuple should have at least 2 items",
+        ),
+        (
+            lambda d: _first_resources(d).extend(
+                [{"title": "More", "url": "https://example.org/", "note": "Another one."}] * 2
+            ),
+            "phases.0.milestones.0.resources: Tuple should have at most 4 items",
+        ),
+        (
+            lambda d: _first_resources(d)[0].update(url="http://git-scm.com/book/en/v2"),
+            "phases.0.milestones.0.resources.0.url: Value error, must be an https:// address",
+        ),
+        (
+            lambda d: _first_resources(d)[1].update(note=" "),
+            "phases.0.milestones.0.resources.1.note: String should have at least 1 character",
+        ),
+        (
+            lambda d: _first_resources(d)[1].update(title="x" * 76),
+            "phases.0.milestones.0.resources.1.title: String should have at most 75 characters",
+        ),
+        (
+            lambda d: d["phases"][1]["milestones"][2].pop("resources"),
+            "phases.1.milestones.2.resources: Field required",
+        ),
+    ],
+    ids=["one", "five", "http", "empty-note", "long-title", "missing"],
+)
+def test_a_bad_resource_list_is_refused_naming_the_file_and_field(
+    tmp_path: Path, mutate: object, expected: str
+) -> None:
+    path = _broken_roadmap(tmp_path, mutate)
+    with pytest.raises(ContentError) as caught:
+        load_model(path, Roadmap)
+    assert str(path) in str(caught.value)
+    assert expected in str(caught.value)
+
+
 def test_a_file_that_is_not_yaml_fails_with_its_name(tmp_path: Path) -> None:
     path = tmp_path / "roadmap.yaml"
     path.write_text("phases: [unclosed")

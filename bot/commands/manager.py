@@ -14,9 +14,9 @@ _ANSWERS = {
         "or the rotation, and someone in production engineering to pair with."
     ),
     "unsupported": (
-        "Thanks for asking anyway; that took nerve. You've learned something important about "
-        "the next twelve months: plan for the pivot to happen outside your current team, and "
-        "keep building the portfolio that will carry it."
+        "Thanks for asking anyway; that took nerve. The answer tells you a lot about your next "
+        "twelve months: plan for the move to happen outside your current team, and keep "
+        "building the portfolio that will carry it."
     ),
     "later": "No problem: I'll ask again next month.",
 }

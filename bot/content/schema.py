@@ -7,27 +7,65 @@ the field and what was expected, never surface weeks later as a confusing reply.
 from __future__ import annotations
 
 from typing import Annotated, Self
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=1200, strip_whitespace=True)]
+# A title fits a chat button (Slack allows 75 characters, Discord 80).
+Title = Annotated[str, StringConstraints(min_length=1, max_length=75, strip_whitespace=True)]
+
+
+def _https_only(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
+        raise ValueError(f"must be an https:// address, e.g. https://docs.pytest.org/, not {url!r}")
+    return url
+
+
+# Members open these links from chat, so a plain-http or malformed address is refused at load.
+HttpsUrl = Annotated[
+    str, StringConstraints(max_length=300, strip_whitespace=True), AfterValidator(_https_only)
+]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Resource(Strict):
+    """A well-known course, book or manual for a milestone, and why it helps, in our words.
+
+    Only long-lived addresses belong here (official documentation, established courses and
+    books): a member may open one many months after the roadmap was written.
+    """
+
+    title: Title
+    url: HttpsUrl
+    note: Annotated[str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)]
+
+
 class Milestone(Strict):
     key: Key
-    title: Annotated[str, StringConstraints(min_length=1, max_length=75, strip_whitespace=True)]
+    title: Title
     description: Paragraph
     required: bool
     evidence: Line = Field(description="what proves it: a repo link, a write-up, ...")
     due: float = Field(gt=0, le=1, description="fraction of the phase by which the plan expects it")
     plan_months: tuple[int, int] | None = Field(
         default=None, description="a window of plan months that overrides `due`, e.g. [3, 4]"
+    )
+    resources: tuple[Resource, ...] = Field(
+        min_length=2, max_length=4, description="two to four places to learn it from"
     )
 
     @model_validator(mode="after")

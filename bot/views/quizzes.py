@@ -122,8 +122,8 @@ def passed_blocks(
     if advancement is not None and advancement.graduated:
         blocks.append(
             Section(
-                "🎓 That was the final gate: you have completed the roadmap, from data "
-                "scientist to ML engineer. Congratulations!"
+                "🎓 That was the final gate: you have completed the roadmap, all the way to "
+                "ML engineering. Congratulations!"
             )
         )
     elif advancement is not None:

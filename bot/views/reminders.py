@@ -68,12 +68,12 @@ def manager_prompt_reply(name: str, plan_month: int, again: bool) -> Reply:
         Section(
             opening,
             (
-                "Most people who make this move do part of it inside their current company, "
-                "and months 3 and 4 are the moment to raise it.",
-                "Bring a concrete ask: exposure to production systems, a stretch project, or a "
-                "temporary rotation to an adjacent team. Frame it as growing at the company.",
-                "If your manager won't support it, you have still learned something important "
-                "about the next twelve months.",
+                "Many people make at least some of this switch with their current employer, "
+                "and months 3 and 4 are the right time to bring it up.",
+                "Go in with one specific request: time on production systems, a stretch "
+                "project, or a short rotation into a neighbouring team. Present it as a way to "
+                "grow where you already work.",
+                "If the answer is no, that too tells you a lot about your next twelve months.",
                 "How did it go?",
             ),
         ),

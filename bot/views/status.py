@@ -70,8 +70,8 @@ def next_steps(
         )
     if snapshot.manager_conversation_due:
         steps.append(
-            "Talk to your manager: month 3–4 is the time. Ask for exposure to production "
-            "systems, a stretch project or a rotation to an adjacent team, then "
+            "Talk to your manager: month 3–4 is the time. Ask for time on production "
+            "systems, a stretch project or a rotation into a neighbouring team, then "
             "`/pivot done manager-conversation`."
         )
     upcoming = snapshot.next_milestone
