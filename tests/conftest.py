@@ -71,6 +71,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
+async def lookups(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The engine with deferred transactions that the root hands the platforms for lookups."""
+    engine = create_engine(database_url, immediate=False)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
 

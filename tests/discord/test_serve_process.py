@@ -70,7 +70,7 @@ async def serve(database_url: str, fake: FakeDiscord, tmp_path: Path, token: str
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "adapters.cli",
+            "app.cli",
             "serve",
             cwd=tmp_path,
             env=env,

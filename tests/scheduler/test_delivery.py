@@ -212,7 +212,7 @@ def test_run_due_twice_at_the_same_time_sends_nothing_the_second_time(tmp_path: 
 
     def pivotbot(*args: str, stdin: str = "") -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "adapters.cli", *args],
+            [sys.executable, "-m", "app.cli", *args],
             input=stdin,
             cwd=tmp_path,
             env=env,
