@@ -35,8 +35,8 @@ from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Checkin, Cohort, Member, Tenant
 from bot.domain.weeks import IsoWeek
-from tests.support.discord_payloads import Person, slash
-from tests.support.fake_discord import FakeDiscord
+from testkit.discord_payloads import Person, slash
+from testkit.fake_discord import FakeDiscord
 
 GUILD = 700000000000000001
 CHANNEL = 710000000000000001

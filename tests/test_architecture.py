@@ -21,13 +21,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SDKS = ("slack_bolt", "slack_sdk", "discord")
-BELOW_TESTS = ("tests", "bench")
+BELOW_TESTS = ("tests", "testkit", "bench")
 FORBIDDEN = {  # each package, and what its modules may never import
     "bot": ("app", "adapters", "scheduler", "migrations", *BELOW_TESTS, *SDKS),
     "scheduler": ("app", "adapters", "migrations", *BELOW_TESTS, *SDKS),
     "adapters": ("app", "scheduler", "migrations", "bot.db", "bot.services", *BELOW_TESTS),
     "migrations": ("app", "adapters", "scheduler", *BELOW_TESTS, *SDKS),
     "app": BELOW_TESTS,
+    "testkit": ("app", "tests", "bench"),  # what tests and benchmarks share
+    "bench": ("app", "tests"),
 }
 # A known knot, next to untie: these three modules of bot/commands import one another.
 KNOWN_LOOPS = [{"bot.commands.context", "bot.commands.parsing", "bot.commands.spec"}]

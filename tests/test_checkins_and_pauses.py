@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.commands.checkins import with_milestones
 from bot.db.models import Checkin
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 
 async def _checkins(bot: BotDriver) -> list[Checkin]:

@@ -11,6 +11,7 @@ from adapters.discord_adapter.service import DiscordService
 from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
+from testkit.fake_discord import FakeDiscord
 from tests.support.discord_driver import (
     GUILD_A,
     GUILD_B,
@@ -18,7 +19,6 @@ from tests.support.discord_driver import (
     running_fake_discord,
     started,
 )
-from tests.support.fake_discord import FakeDiscord
 
 
 @pytest.fixture

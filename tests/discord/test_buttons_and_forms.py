@@ -9,6 +9,8 @@ from adapters.platform_service import PlatformInputs
 from bot.db.models import ButtonArgs, Checkin, MilestoneProgress
 from bot.messages import Actions, Address, Button, ChatUser, Reply, Section
 from bot.ports import Sent
+from testkit.discord_payloads import button
+from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
 from tests.support.discord_driver import (
     A_SPRING,
@@ -17,8 +19,6 @@ from tests.support.discord_driver import (
     OLGA,
     DiscordDriver,
 )
-from tests.support.discord_payloads import button
-from tests.support.fake_discord import FakeDiscord
 
 LONG_EVIDENCE = "https://github.com/ada/service/pull/12?" + "review=approved&" * 8
 

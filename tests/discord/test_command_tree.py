@@ -14,10 +14,10 @@ from bot.commands.parsing import Registry
 from bot.commands.registry import default_registry
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.messages import Invocation, Reply, Section
+from testkit.discord_payloads import APP_ID, Person
+from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
 from tests.support.discord_driver import ADA, GUILD_A, GUILD_B, OLGA, DiscordDriver
-from tests.support.discord_payloads import APP_ID, Person
-from tests.support.fake_discord import FakeDiscord
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 OPTION_TYPES = {

@@ -10,6 +10,7 @@ from bot.commands.parsing import Registry
 from bot.commands.registry import default_registry
 from bot.commands.spec import CommandSpec
 from bot.messages import Actions, Button, Invocation, Reply, Section
+from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
 from tests.support.discord_driver import (
     ADA,
@@ -21,7 +22,6 @@ from tests.support.discord_driver import (
     Answer,
     DiscordDriver,
 )
-from tests.support.fake_discord import FakeDiscord
 
 
 async def test_a_command_in_a_dm_runs_in_the_members_only_guild(discord_bot: DiscordDriver) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
-from tests.support.fake_slack import FakeSlack
+from testkit.fake_slack import FakeSlack
 from tests.support.slack_harness import (
     SlackHarness,
     slack_settings,

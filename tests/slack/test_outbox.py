@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.core import PivotCore
 from bot.messages import Actions, Address, Button, ChatUser, Image, Reply, Section
 from bot.ports import RetryAfter, Sent, Undeliverable
+from testkit.fake_slack import FakeSlack
 from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
 
 ADA = ChatUser("slack", "T1", "UADA", "Ada")
 SPRING = Address("slack", "T1", channel_id="CSPRING")

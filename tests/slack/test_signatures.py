@@ -13,16 +13,16 @@ from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.db.models import Tenant
-from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_harness import SlackHarness, start_slack
-from tests.support.slack_requests import (
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import (
     FORM,
     JSON,
     signature,
     signed_headers,
     slash_command,
 )
+from tests.slack.conftest import slack_settings
+from tests.support.slack_harness import SlackHarness, start_slack
 
 # Slack's worked example ("Verifying requests from Slack"), as python-slack-sdk's own
 # tests/slack_sdk/signature/test_signature_verifier.py quotes it.

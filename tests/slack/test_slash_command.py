@@ -10,8 +10,8 @@ from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.db.models import Checkin, Cohort
+from testkit.fake_slack import FakeSlack
 from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_harness import SlackHarness, start_slack
 
 

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import slash_command
 from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_harness import SlackHarness, start_slack
-from tests.support.slack_requests import slash_command
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from discord.gateway import DiscordWebSocket
 
 from adapters.discord_adapter.service import DiscordService
 from adapters.platform_service import PlatformInputs
-from tests.support.discord_payloads import APP_ID, Person, button, form, slash
-from tests.support.fake_discord import Call, FakeDiscord
-from tests.support.fake_discord_gateway import FakeGuild
+from testkit.discord_payloads import APP_ID, Person, button, form, slash
+from testkit.fake_discord import Call, FakeDiscord
+from testkit.fake_discord_gateway import FakeGuild
 
 GUILD_A = 700000000000000001
 GUILD_B = 700000000000000002

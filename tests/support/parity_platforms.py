@@ -23,6 +23,15 @@ from adapters.console_adapter.demo import ensure_demo
 from adapters.console_adapter.session import ConsoleSession
 from adapters.platform_service import PlatformInputs
 from bot.clock import ManualClock
+from testkit.discord_payloads import ChannelRef, Person
+from testkit.slack_requests import (
+    button_press,
+    linked,
+    next_id,
+    picked,
+    typed,
+    view_submission,
+)
 from tests.support.discord_driver import (
     A_SPRING,
     ADA,
@@ -32,7 +41,6 @@ from tests.support.discord_driver import (
     running_fake_discord,
     started,
 )
-from tests.support.discord_payloads import ChannelRef, Person
 from tests.support.seen_replies import Seen, seen_on_console, seen_on_discord, seen_on_slack
 from tests.support.slack_harness import (
     SlackHarness,
@@ -40,14 +48,6 @@ from tests.support.slack_harness import (
     slack_settings,
     start_fake_slack,
     start_slack,
-)
-from tests.support.slack_requests import (
-    button_press,
-    linked,
-    next_id,
-    picked,
-    typed,
-    view_submission,
 )
 
 CHANNEL = "pivot-spring"  # the cohort's channel on every platform

@@ -17,8 +17,8 @@ from adapters.platform_service import PlatformInputs
 from adapters.slack_adapter.service import SlackService
 from app.serve import health_routes
 from bot.config import Settings
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import (
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import (
     JSON,
     SIGNING_SECRET,
     event_callback,
