@@ -1,1 +1,1 @@
-"""Platform adapters (console, Slack, Discord) and the composition root behind ``pivotbot``."""
+"""Platform adapters (console, Slack, Discord): platform payloads in, payloads out."""

@@ -26,14 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select
 
 import migrations
-from adapters.composition import build_runtime
 from adapters.discord_adapter.service import DiscordService
+from adapters.platform_service import PlatformInputs
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.content.loader import load_library
+from bot.core import PivotCore
+from bot.db.engine import create_engine, session_factory
 from bot.db.models import Checkin, Cohort, Member, Tenant
 from bot.domain.weeks import IsoWeek
-from tests.support.discord_payloads import Person, slash
-from tests.support.fake_discord import FakeDiscord
+from testkit.discord_payloads import Person, slash
+from testkit.fake_discord import FakeDiscord
 
 GUILD = 700000000000000001
 CHANNEL = 710000000000000001
@@ -43,9 +46,8 @@ WEEKS = 4
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
-async def seed(runtime: object) -> None:
-    sessions = runtime.core.sessions  # type: ignore[attr-defined]
-    async with sessions() as session, session.begin():
+async def seed(core: PivotCore) -> None:
+    async with core.sessions() as session, session.begin():
         await session.execute(
             insert(Tenant), [{"platform": "discord", "external_id": str(GUILD), "created_at": NOW}]
         )
@@ -135,10 +137,12 @@ async def main(url: str, samples: int) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=url, discord_token=fake.token, discord_api_url=fake.api_url
     )
-    runtime = build_runtime(settings, ManualClock(NOW))
-    await seed(runtime)
-    service = DiscordService(runtime.core, settings)
-    await service.start_outbound()
+    engine = create_engine(url)
+    lookups = create_engine(url, immediate=False)
+    core = PivotCore(session_factory(engine), ManualClock(NOW), load_library(), settings)
+    await seed(core)
+    service = DiscordService(PlatformInputs(core, settings, lookups))
+    await service.sending.start()  # interactions are handed in below, as the gateway would
     rng = random.Random(7)
     people = [Person(FIRST_USER + rng.randrange(MEMBERS), "member") for _ in range(samples)]
     where = {"in_guild": GUILD, "in_channel": CHANNEL}
@@ -155,7 +159,8 @@ async def main(url: str, samples: int) -> None:
             report(name, timings)
     finally:
         await service.stop()
-        await runtime.close()
+        await lookups.dispose()
+        await engine.dispose()
         await fake.stop()
 
 

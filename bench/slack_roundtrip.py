@@ -40,8 +40,8 @@ import migrations
 from bot.db.engine import create_engine
 from bot.db.models import Checkin, Cohort, Member, Tenant
 from bot.domain.weeks import IsoWeek
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import SIGNING_SECRET, signed_headers, slash_command
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import SIGNING_SECRET, signed_headers, slash_command
 
 TEAM = "TBENCH"
 TOKEN = "xoxb-bench"

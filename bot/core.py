@@ -8,7 +8,6 @@ apology, and in both cases the transaction rolls back so nothing is half-written
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.bug_reply import bug_line
 from bot.commands.context import Args, Context, UsageError, one_line
 from bot.commands.parsing import Registry, parse_text, validate
 from bot.commands.registry import default_registry
@@ -24,16 +24,13 @@ from bot.config import Settings
 from bot.content.loader import ContentLibrary
 from bot.db.models import HandledRequest
 from bot.messages import ArgValue, Invocation, Reply
+from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
 from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
 
 log = logging.getLogger(__name__)
 
-BUG_REPLY = (
-    "Something went wrong on our side and nothing was saved. Please try again in a moment; "
-    "if it keeps happening, tell your cohort admin (ref {ref})."
-)
 BUSY_REPLY = "pivotbot is busy right now and nothing was saved. Please try again in a moment."
 
 
@@ -45,6 +42,11 @@ class PivotCore:
     settings: Settings
     registry: Registry = field(default_factory=default_registry)
     directories: dict[str, Directory] = field(default_factory=dict)  # by platform
+
+    @property
+    def records(self) -> PlatformRecords:
+        """What adapters keep or look up outside a command (see ``bot.platform_records``)."""
+        return PlatformRecords(self.sessions, self.clock, self.content)
 
     async def handle(self, inv: Invocation) -> Reply:
         try:
@@ -80,16 +82,15 @@ class PivotCore:
         return spec, parse_text(spec, tokens)
 
     def _bug(self, inv: Invocation) -> Reply:
-        ref = secrets.token_hex(4)
-        log.exception(
-            "command failed (ref %s) for %s:%s:%s %r",
-            ref,
+        line = bug_line(
+            log,
+            "command failed for %s:%s:%s %r",
             inv.user.platform,
             inv.user.tenant_id,
             inv.user.user_id,
             inv.command or inv.raw_text[:60],
         )
-        return Reply.error(BUG_REPLY.format(ref=ref))
+        return Reply.error(line)
 
     async def _run(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
         now = self.clock.now()

@@ -7,11 +7,15 @@ be stored (idempotent retries), compared in tests and rendered by any adapter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
-Platform = Literal["console", "slack", "discord"]
+# Each platform's name, as tenants, users and addresses carry it; declared here alone.
+CONSOLE: Final = "console"
+SLACK: Final = "slack"
+DISCORD: Final = "discord"
+
 ArgValue = str | int | float | bool | None
 
 
@@ -52,6 +56,14 @@ class Invocation:
     user: ChatUser
     origin: Address
     request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneChoice:
+    """A milestone a form offers to tick off: its key, and the title a member reads."""
+
+    key: str
+    title: str
 
 
 # --- rich elements: a small closed set every adapter can render, each with a text fallback ---
@@ -142,6 +154,22 @@ class Reply:
     @classmethod
     def error(cls, line: str) -> Reply:
         return cls(text=line, is_error=True)
+
+    @classmethod
+    def joined(cls, replies: Sequence[Reply]) -> Reply:
+        """Several answers to one request as one reply, so the member gets one message."""
+        if len(replies) == 1:
+            return replies[0]
+        blocks: list[Block] = []
+        for reply in replies:
+            if blocks:
+                blocks.append(Divider())
+            blocks.extend(reply.blocks or (Section(reply.text),))
+        return cls(
+            text="\n\n".join(r.text for r in replies),
+            blocks=tuple(blocks),
+            is_error=all(r.is_error for r in replies),
+        )
 
     @property
     def buttons(self) -> tuple[Button, ...]:

@@ -24,10 +24,10 @@ def alembic_config(url: str) -> Config:
 def target_metadata() -> list[MetaData]:
     """Every table the migrations own: our models, and the tables of slack-sdk's OAuth stores."""
     import bot.db.models  # noqa: F401 - registers every table on the metadata
-    from adapters.slack_adapter.oauth_tables import oauth_metadata
     from bot.db.base import Base
+    from migrations.slack_oauth import METADATA as SLACK_OAUTH
 
-    return [Base.metadata, oauth_metadata()]
+    return [Base.metadata, SLACK_OAUTH]
 
 
 def upgrade(url: str, revision: str = "head") -> None:

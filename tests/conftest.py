@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.content.loader import ContentLibrary, load_library
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
+from testkit.driver import BotDriver
 from tests.support.databases import (
     copy_sqlite,
     create_postgres_database,
@@ -22,7 +23,6 @@ from tests.support.databases import (
     postgres_server_url,
     truncate_all,
 )
-from tests.support.driver import BotDriver
 
 # A Monday morning, so "this week" starts today in most timezones.
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -66,6 +66,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
         await truncate_all(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def lookups(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The engine with deferred transactions that the root hands the platforms for lookups."""
+    engine = create_engine(database_url, immediate=False)
     yield engine
     await engine.dispose()
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from bot.commands.checkins import with_milestones
 from bot.db.models import Checkin
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 
 async def _checkins(bot: BotDriver) -> list[Checkin]:
@@ -23,6 +24,39 @@ async def test_a_checkin_records_hours_work_blockers_and_confidence(bot: BotDriv
     assert "Streak: 1 week" in reply.text
     [row] = await _checkins(bot)
     assert (row.hours, row.blockers, row.confidence) == (6.0, "docker networking", 4)
+
+
+async def checkin_form(bot: BotDriver, as_: str, *milestones: str) -> str:
+    """Submit a check-in form, as a platform's form does: one command, picked milestones."""
+    args = with_milestones({"hours": "6h", "summary": "shipped the flask service"}, milestones)
+    return (await bot.core.handle(bot.invocation(as_=as_, command="checkin", args=args))).text
+
+
+async def test_a_form_check_in_marks_the_picked_milestones_as_done_marks_them(
+    bot: BotDriver,
+) -> None:
+    await bot.say("/pivot join", as_="ada")
+    await bot.say("/pivot join", as_="grace")
+    typed = [
+        (await bot.say(text, as_="grace")).text
+        for text in (
+            "/pivot checkin 6h shipped the flask service",
+            "/pivot done git-workflow",
+            "/pivot done write-tests",
+        )
+    ]
+    assert await checkin_form(bot, "ada", "git-workflow", "write-tests") == "\n\n".join(typed)
+    assert "Phase 1 milestones ███░░░░░░░ 2/7" in typed[-1]
+
+
+async def test_a_form_check_in_with_a_milestone_outside_the_phase_saves_nothing(
+    bot: BotDriver,
+) -> None:
+    await bot.say("/pivot join")
+    answer = await checkin_form(bot, "ada", "git-workflow", "docker")
+    assert "`docker` is not a milestone of phase 1, so nothing was saved" in answer
+    assert await _checkins(bot) == []
+    assert "0/7" in (await bot.say("/pivot milestones")).text
 
 
 async def test_second_checkin_in_same_week_amends_the_first(bot: BotDriver) -> None:

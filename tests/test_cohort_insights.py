@@ -14,7 +14,7 @@ from bot.domain.weeks import IsoWeek
 from bot.messages import Image, Reply
 from bot.services.cohort_stats import CohortStats, WeekRate
 from bot.views.cohort_chart import render_cohort_chart
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 from tests.support.quiz import answer_all, finish_phase_milestones, is_question
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import parse_now
 from adapters.console_adapter.demo import ensure_demo
 from adapters.console_adapter.session import ConsoleSession, QuitConsole
+from app.cli import parse_now
 from bot.clock import ManualClock
 from bot.core import PivotCore
 from tests.support.transcripts import find_transcripts, replay
@@ -31,7 +31,7 @@ def test_the_readme_has_a_transcript() -> None:
 
 @pytest.fixture
 async def console(core: PivotCore, clock: ManualClock, tmp_path: Path) -> ConsoleSession:
-    await ensure_demo(core.sessions, clock.now(), "UTC", "ada")
+    await ensure_demo(core, "UTC", "ada")
     return ConsoleSession(core, clock, "ada", out_dir=tmp_path / "out")
 
 
@@ -86,7 +86,7 @@ def test_now_accepts_dates_and_datetimes_with_or_without_an_offset() -> None:
 
 def _pivotbot(*args: str, stdin: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *args],
+        [sys.executable, "-m", "app.cli", *args],
         input=stdin,
         cwd=cwd,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},

@@ -19,9 +19,9 @@ from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Checkin, Member
 from bot.messages import Invocation, Reply
+from testkit.driver import BotDriver
 from tests.conftest import START
 from tests.support.databases import truncate_all
-from tests.support.driver import BotDriver
 
 
 async def _write_then(inv: Invocation, ctx: Context, failure: Exception) -> Reply:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.content.loader import ContentLibrary
 from bot.db.engine import session_factory
 from bot.db.models import Delivery, Member, QuizAnswer, QuizAttempt
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 from tests.support.quiz import (
     answer_all,
     answer_buttons,

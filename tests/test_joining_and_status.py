@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Member
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 
 async def test_joining_on_the_standard_track_starts_month_1_of_24(bot: BotDriver) -> None:

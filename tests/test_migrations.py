@@ -6,11 +6,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import Table, inspect
 
 import migrations
+from adapters.slack_adapter.oauth_stores import installation_store, state_store
 from bot.db.base import Base
 from bot.db.engine import create_engine
+from migrations.slack_oauth import BOTS, INSTALLATIONS, OAUTH_STATES
 from tests.support.databases import (
     create_postgres_database,
     drop_postgres_database,
@@ -54,3 +56,23 @@ def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
     assert asyncio.run(_tables(empty_database)) == set()
     migrations.upgrade(empty_database)
     migrations.check(empty_database)
+
+
+def _shape(table: Table) -> tuple[object, ...]:
+    columns = [
+        (c.name, type(c.type).__name__, getattr(c.type, "length", None), c.nullable, c.primary_key)
+        for c in table.columns
+    ]
+    indexes = sorted((i.name, tuple(c.name for c in i.columns), i.unique) for i in table.indexes)
+    return table.name, columns, indexes
+
+
+async def test_the_slack_oauth_tables_are_the_ones_slack_sdks_stores_read_and_write() -> None:
+    engine = create_engine("sqlite:///:memory:")  # the stores only hold it; nothing connects
+    try:
+        installations, states = installation_store("111.222", engine), state_store(engine)
+        assert _shape(installations.bots) == _shape(BOTS)
+        assert _shape(installations.installations) == _shape(INSTALLATIONS)
+        assert _shape(states.oauth_states) == _shape(OAUTH_STATES)
+    finally:
+        await engine.dispose()

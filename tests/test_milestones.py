@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 
 async def test_done_with_evidence_shows_progress(bot: BotDriver) -> None:

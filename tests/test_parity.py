@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.composition import Runtime
+from adapters.platform_service import PlatformInputs
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
@@ -43,7 +43,9 @@ FIRST_TWO = {
 
 SHIPPED = "shipped https://github.com/ada/service and walked sam through it"
 
-FreshRuntime = Callable[[str], contextlib.AbstractAsyncContextManager[tuple[Runtime, ManualClock]]]
+FreshInputs = Callable[
+    [str], contextlib.AbstractAsyncContextManager[tuple[PlatformInputs, ManualClock]]
+]
 
 
 @dataclass(frozen=True)
@@ -53,17 +55,18 @@ class Run:
 
 
 @pytest.fixture
-def fresh_runtime(
+def fresh_inputs(
     database_url: str,
     sqlite_template: Path,
     tmp_path: Path,
     settings: Settings,
     content: ContentLibrary,
-) -> FreshRuntime:
-    """A runtime on an empty database of the kind under test, with a clock at START."""
+) -> FreshInputs:
+    """What a platform is built from, on an empty database of the kind under test, with a
+    clock at START."""
 
     @contextlib.asynccontextmanager
-    async def fresh(name: str) -> AsyncIterator[tuple[Runtime, ManualClock]]:
+    async def fresh(name: str) -> AsyncIterator[tuple[PlatformInputs, ManualClock]]:
         url = database_url
         if url.startswith("sqlite"):
             url = copy_sqlite(sqlite_template, tmp_path / f"{name}.db")
@@ -73,9 +76,11 @@ def fresh_runtime(
         clock = ManualClock(START)
         own = settings.model_copy(update={"database_url": url})
         core = PivotCore(session_factory(engine), clock, content, own)
+        lookups = create_engine(url, immediate=False)
         try:
-            yield Runtime(own, engine, core), clock
+            yield PlatformInputs(core, own, lookups), clock
         finally:
+            await lookups.dispose()
             await engine.dispose()
 
     return fresh
@@ -105,14 +110,14 @@ async def journey(on: Platform, content: ContentLibrary) -> None:
 
 
 async def test_the_same_journey_ends_in_the_same_state_on_console_slack_and_discord(
-    fresh_runtime: FreshRuntime, content: ContentLibrary, tmp_path: Path
+    fresh_inputs: FreshInputs, content: ContentLibrary, tmp_path: Path
 ) -> None:
     runs: dict[str, Run] = {}
     for name, platform in PLATFORMS.items():
-        async with fresh_runtime(name) as (runtime, clock):
-            async with platform(runtime, clock, tmp_path) as on:
+        async with fresh_inputs(name) as (inputs, clock):
+            async with platform(inputs, clock, tmp_path) as on:
                 await journey(on, content)
-            runs[name] = Run(on.transcript, await normalised_state(runtime.engine, on.names))
+            runs[name] = Run(on.transcript, await normalised_state(inputs.lookups, on.names))
 
     typed = runs["console"]
     assert_the_journey_happened(typed.state, typed.replies)

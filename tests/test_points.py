@@ -13,7 +13,7 @@ from bot.db.models import Member, PointAward, QuizAnswer, QuizAttempt, Standing
 from bot.domain.points import streak_bonus_weeks
 from bot.domain.weeks import IsoWeek
 from bot.messages import Attachment
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 from tests.support.quiz import answer_all, finish_phase_milestones
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import AuditEntry, Checkin, HandledRequest, Member, MilestoneProgress, Pause
 from bot.messages import Attachment
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 
 async def _count(bot: BotDriver, model: type) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands.registry import default_registry
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 ADMIN_EXAMPLES = [spec.example for spec in default_registry().specs if spec.admin_only]
 

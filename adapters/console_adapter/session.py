@@ -11,15 +11,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 
-from adapters.console_adapter.demo import PLATFORM, TENANT
+from adapters.console_adapter.demo import TENANT
 from adapters.console_adapter.outbox import ConsoleOutbox
 from adapters.console_adapter.render import render_reply
 from bot.clock import ManualClock
 from bot.core import PivotCore
 from bot.domain.weeks import IsoWeek
-from bot.messages import Address, ChatUser, Invocation, Reply
-from scheduler.jobs import DueJobs
+from bot.messages import CONSOLE, Address, ArgValue, ChatUser, Invocation, Reply
 
 PREFIX = "/pivot"
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dwh])$", re.IGNORECASE)
@@ -30,12 +30,18 @@ CONSOLE_HELP = (
 )
 
 
+class DueWork(Protocol):
+    """The scheduler's plan-and-deliver, handed in by whoever starts the console."""
+
+    async def run_due(self) -> object: ...
+
+
 class QuitConsole(Exception):  # noqa: N818 - a signal, not an error
     """Raised by ``:quit``."""
 
 
 def user_for(name: str) -> ChatUser:
-    return ChatUser(PLATFORM, TENANT, name.lower(), name, is_platform_admin=False)
+    return ChatUser(CONSOLE, TENANT, name.lower(), name, is_platform_admin=False)
 
 
 @dataclass
@@ -44,7 +50,7 @@ class ConsoleSession:
     clock: ManualClock
     user_name: str
     out_dir: Path = Path("pivotbot-out")
-    jobs: DueJobs | None = None
+    jobs: DueWork | None = None
     outbox: ConsoleOutbox | None = None
     last_reply: Reply | None = field(default=None, init=False)
 
@@ -59,15 +65,15 @@ class ConsoleSession:
         return CONSOLE_HELP
 
     async def _invoke(
-        self, raw: str, command: str | None = None, args: dict[str, object] | None = None
+        self, raw: str, command: str | None = None, args: dict[str, ArgValue] | None = None
     ) -> str:
         user = user_for(self.user_name)
         inv = Invocation(
             command=command,
-            args=dict(args or {}),  # type: ignore[arg-type]
+            args=dict(args or {}),
             raw_text=raw,
             user=user,
-            origin=Address(PLATFORM, TENANT, channel_id=None, user_id=user.user_id),
+            origin=Address(CONSOLE, TENANT, channel_id=None, user_id=user.user_id),
             request_id=f"console-{uuid.uuid4().hex}",
         )
         reply = await self.core.handle(inv)

@@ -9,25 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Protocol
 
 import discord
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.discord_adapter import limits
 from adapters.discord_adapter.custom_ids import BUTTON, BUTTON_TEMPLATE, ActionId, action_id
-from bot.messages import Actions, ArgValue, Block, Button
-from bot.ports import Clock
-from bot.services.buttons import load_button_args, store_button_args
-from bot.services.tenancy import ensure_tenant
+from bot.messages import DISCORD, Actions, ArgValue, Block, Button
+from bot.platform_records import PlatformRecords
 
-PLATFORM = "discord"
 STYLES = {
     "default": discord.ButtonStyle.secondary,
     "primary": discord.ButtonStyle.primary,
     "danger": discord.ButtonStyle.danger,
 }
+
+
+ButtonKey = tuple[str, tuple[tuple[str, ArgValue], ...]]  # a button's command and arguments
 
 
 class ButtonPresses(Protocol):
@@ -80,9 +78,8 @@ def button_rows(blocks: Sequence[Block]) -> list[list[Button]]:
 class ButtonIds:
     """Writes buttons' ``custom_id``s and reads them back, storing long arguments."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._sessions = sessions
-        self._clock = clock
+    def __init__(self, records: PlatformRecords) -> None:
+        self._records = records
 
     async def view(
         self, blocks: Sequence[Block], tenant_id: str, in_dm: bool
@@ -96,7 +93,7 @@ class ButtonIds:
             for row_index, row in enumerate(rows)
             for button in row
         ]
-        long = [button for _, button, action in positions if not action.fits()]
+        long = [(b.command, b.args) for _, b, action in positions if not action.fits()]
         tokens = await self._store(tenant_id, long) if long else {}
         view = discord.ui.View(timeout=None)
         seen: set[str] = set()
@@ -112,29 +109,16 @@ class ButtonIds:
             view.add_item(PivotButton(custom_id, label, STYLES[button.style], row=row_index))
         return view
 
-    async def _store(
-        self, tenant_id: str, buttons: list[Button]
-    ) -> dict[tuple[str, tuple[tuple[str, ArgValue], ...]], str]:
-        now = self._now()
-        tokens = {}
-        async with self._sessions() as session, session.begin():
-            tenant = await ensure_tenant(session, PLATFORM, tenant_id, now)
-            for button in buttons:
-                tokens[(button.command, button.args)] = await store_button_args(
-                    session, tenant.id, button.command, button.arg_dict, now
-                )
-        return tokens
+    async def _store(self, tenant_id: str, buttons: list[ButtonKey]) -> dict[ButtonKey, str]:
+        kept = [(command, dict(args)) for command, args in buttons]
+        tokens = await self._records.keep_button_args(DISCORD, tenant_id, kept)
+        return dict(zip(buttons, tokens, strict=True))
 
     async def arguments(self, action: ActionId, tenant_id: str) -> dict[str, ArgValue] | None:
         """The pressed button's arguments; None when its stored arguments are gone."""
         if action.token is None:
             return dict(action.args)
-        async with self._sessions() as session, session.begin():
-            tenant = await ensure_tenant(session, PLATFORM, tenant_id, self._now())
-            stored = await load_button_args(session, tenant.id, action.token)
+        stored = await self._records.button_args(DISCORD, tenant_id, action.token)
         if stored is None or stored[0] != action.command:
             return None
         return stored[1]
-
-    def _now(self) -> datetime:
-        return self._clock.now()

@@ -26,8 +26,24 @@ def use_api_base(api_url: str | None) -> None:
         discord.http.Route.BASE = api_url.rstrip("/")
 
 
-class PivotClient(discord.Client):
-    """Slash commands, buttons and modals need no privileged intent, so none is asked for."""
+class SendingClient(discord.Client):
+    """A client that only sends over REST (``pivotbot jobs run-due``): no gateway, no commands.
+
+    Slash commands, buttons and modals need no privileged intent, so none is ever asked for.
+    """
+
+    def __init__(self, *, guild_ready_timeout: float = 2.0) -> None:
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
+        super().__init__(
+            intents=discord.Intents.default(),
+            allowed_mentions=NO_MENTIONS,
+            max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+
+
+class PivotClient(SendingClient):
+    """The client that also receives: ``/pivot`` synced at start, persistent buttons, forms."""
 
     def __init__(
         self,
@@ -37,13 +53,7 @@ class PivotClient(discord.Client):
         api_url: str | None = None,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
-        super().__init__(
-            intents=discord.Intents.default(),
-            allowed_mentions=NO_MENTIONS,
-            max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
-            guild_ready_timeout=guild_ready_timeout,
-        )
+        super().__init__(guild_ready_timeout=guild_ready_timeout)
         self.inbound = inbound
         self.tree = PivotTree(self)
         self.guild_ids = guild_ids

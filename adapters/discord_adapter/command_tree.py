@@ -20,6 +20,7 @@ from discord import app_commands
 from adapters.discord_adapter import limits
 from adapters.discord_adapter.forms import form_args
 from adapters.discord_adapter.options import SpecOption
+from bot.bug_reply import bug_line
 from bot.commands.spec import Arg, CommandSpec
 from bot.messages import ArgValue
 
@@ -30,7 +31,6 @@ ROOT_DESCRIPTION = "pivotbot: your data-science-to-ML-engineering pivot, one wee
 STALE_LINE = (
     "Discord offered an older version of this command. Try again in a minute, or run `/pivot help`."
 )
-BROKEN_LINE = "Something went wrong on our side and nothing was saved. Please try again."
 
 DESCRIPTION_LIMITS = (limits.COMMAND_DESCRIPTION, 80, 60, 40, 24)
 CommandHandler = Callable[[discord.Interaction, CommandSpec, dict[str, ArgValue]], Awaitable[None]]
@@ -118,7 +118,7 @@ def _command(
     names = {_python_name(a): a.name for a in args}
 
     async def run(interaction: discord.Interaction, **options: ArgValue) -> None:
-        given = {names[k]: v for k, v in options.items() if v is not None}
+        given: dict[str, ArgValue] = {names[k]: v for k, v in options.items() if v is not None}
         await handler(interaction, spec, given)
 
     parameters = [
@@ -165,8 +165,7 @@ class PivotTree(app_commands.CommandTree[Any]):
             log.warning("stale or mismatched command from Discord: %s", error)
             line = STALE_LINE
         else:
-            log.error("Discord command failed", exc_info=error)
-            line = BROKEN_LINE
+            line = bug_line(log, "Discord command failed", exc_info=error)
         await answer_line(interaction, line)
 
 

@@ -16,15 +16,15 @@ from typing import Any
 
 import discord
 
-from adapters.discord_adapter.buttons import PLATFORM, ButtonIds
-from adapters.discord_adapter.command_tree import BROKEN_LINE, answer_line
+from adapters.discord_adapter.buttons import ButtonIds
+from adapters.discord_adapter.command_tree import answer_line
 from adapters.discord_adapter.custom_ids import BUTTON, FORM, ActionId, parse
 from adapters.discord_adapter.forms import SpecForm, submitted, wants_form
 from adapters.discord_adapter.rendering import OutgoingMessage, Renderer
+from bot.bug_reply import bug_line
 from bot.commands.spec import CommandSpec
 from bot.core import PivotCore
-from bot.messages import Address, ArgValue, ChatUser, Invocation, Reply
-from bot.services.tenancy import member_tenant_ids
+from bot.messages import DISCORD, Address, ArgValue, ChatUser, Invocation, Reply
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class Where:
 
     tenant_id: str | None
     in_dm: bool
-    problem: str | None = None
+    problem: str = ""
 
 
 @dataclass
@@ -83,13 +83,13 @@ class DiscordInbound:
 
     async def on_unreadable_button(self, interaction: discord.Interaction) -> None:
         """A button whose id no ``PivotButton`` matches would otherwise fail in silence."""
-        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        data: Mapping[str, Any] = interaction.data or {}
         action = parse(str(data.get("custom_id", "")))
         if action is None or action.kind != BUTTON:
             await answer_line(interaction, UNREADABLE_BUTTON_LINE)
 
     async def on_form(self, interaction: discord.Interaction) -> None:
-        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        data: Mapping[str, Any] = interaction.data or {}
         action = parse(str(data.get("custom_id", "")))
         if action is None or action.kind != FORM:
             return
@@ -108,7 +108,7 @@ class DiscordInbound:
         if interaction.guild_id is None and guild_hint is None:
             where = await self._where(interaction, spec.name, None)
             if where.tenant_id is None:
-                await answer_line(interaction, where.problem or BROKEN_LINE)
+                await answer_line(interaction, where.problem)
                 return
             guild_hint = where.tenant_id
         form = SpecForm(spec, given, None if interaction.guild_id else guild_hint)
@@ -145,7 +145,7 @@ class DiscordInbound:
         try:
             where = await self._where(interaction, command, guild_hint)
             if where.tenant_id is None:
-                return await self.renderer.render(Reply.error(where.problem or ""), "", False)
+                return await self.renderer.render(Reply.error(where.problem), "", False)
             if isinstance(given, ActionId):
                 args = await self.buttons.arguments(given, where.tenant_id)
                 if args is None:
@@ -155,8 +155,8 @@ class DiscordInbound:
             reply = await self.core.handle(invocation(interaction, where.tenant_id, command, args))
             return await self.renderer.render(reply, where.tenant_id, where.in_dm)
         except Exception:
-            log.exception("Discord interaction %s (%s) failed", interaction.id, command)
-            return OutgoingMessage(BROKEN_LINE, None, None)
+            line = bug_line(log, "Discord interaction %s (%s) failed", interaction.id, command)
+            return OutgoingMessage(line, None, None)
 
     async def _where(
         self, interaction: discord.Interaction, command: str, guild_hint: str | None
@@ -165,8 +165,7 @@ class DiscordInbound:
         guild a button names, if they are a member there); otherwise a line saying where."""
         if interaction.guild_id is not None:
             return Where(str(interaction.guild_id), in_dm=False)
-        async with self.core.sessions() as session:
-            tenants = await member_tenant_ids(session, PLATFORM, str(interaction.user.id))
+        tenants = await self.core.records.member_tenants(DISCORD, str(interaction.user.id))
         if guild_hint is not None:
             if guild_hint in tenants:
                 return Where(guild_hint, in_dm=True)
@@ -197,9 +196,11 @@ class DiscordInbound:
         except discord.NotFound as exc:
             log.warning("interaction %s expired before its answer: %s", interaction.id, exc)
         except discord.HTTPException as exc:
-            log.warning("could not answer interaction %s: %s", interaction.id, exc)
-            if not interaction.response.is_done():
-                await answer_line(interaction, BROKEN_LINE)
+            if interaction.response.is_done():
+                log.warning("could not answer interaction %s: %s", interaction.id, exc)
+            else:
+                line = bug_line(log, "could not answer interaction %s", interaction.id)
+                await answer_line(interaction, line)
 
 
 def invocation(
@@ -216,8 +217,8 @@ def invocation(
         args=dict(args),
         raw_text=command,
         user=ChatUser(
-            PLATFORM, tenant_id, str(user.id), user.display_name, is_platform_admin=is_admin
+            DISCORD, tenant_id, str(user.id), user.display_name, is_platform_admin=is_admin
         ),
-        origin=Address(PLATFORM, tenant_id, channel_id=channel_id, user_id=str(user.id)),
+        origin=Address(DISCORD, tenant_id, channel_id=channel_id, user_id=str(user.id)),
         request_id=str(interaction.id),
     )

@@ -52,9 +52,11 @@ class SpecOption(app_commands.Transformer):
         return _OPTION_TYPES.get(self.arg.kind, discord.AppCommandOptionType.string)
 
     @property
-    def choices(self) -> list[app_commands.Choice[str]] | None:
-        names = choices_of(self.arg)
-        return [app_commands.Choice(name=c, value=c) for c in names] or None
+    def choices(self) -> list[app_commands.Choice[int | float | str]] | None:
+        named: list[app_commands.Choice[int | float | str]] = [
+            app_commands.Choice(name=c, value=c) for c in choices_of(self.arg)
+        ]
+        return named or None
 
     @property
     def min_value(self) -> int | None:

@@ -8,39 +8,33 @@ import contextlib
 import logging
 import signal
 
-import aiohttp
-import discord
 from aiohttp import web
 
-from adapters.composition import Runtime, StartupError
-from adapters.discord_adapter.buttons import PLATFORM, ButtonIds
-from adapters.discord_adapter.client import PivotClient, use_api_base
+from adapters.discord_adapter.buttons import ButtonIds
+from adapters.discord_adapter.client import PivotClient
 from adapters.discord_adapter.command_tree import build_root
 from adapters.discord_adapter.directory import DiscordDirectory
 from adapters.discord_adapter.inbound import DEFER_AFTER_SECONDS, DiscordInbound
-from adapters.discord_adapter.outbox import DiscordOutbox
 from adapters.discord_adapter.rendering import Renderer
-from bot.config import Settings
-from bot.core import PivotCore
+from adapters.discord_adapter.sending import DiscordSending
+from adapters.platform_service import PlatformInputs, StartupError
+from bot.messages import DISCORD
 
 log = logging.getLogger(__name__)
 
 
 class DiscordService:
-    platform = PLATFORM
+    platform = DISCORD
 
     def __init__(
         self,
-        core: PivotCore,
-        settings: Settings,
+        inputs: PlatformInputs,
         *,
         defer_after: float = DEFER_AFTER_SECONDS,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        if not settings.discord_token:
-            raise StartupError("DISCORD_TOKEN is not set")
-        self.settings = settings
-        buttons = ButtonIds(core.sessions, core.clock)
+        core, settings = inputs.core, inputs.settings
+        buttons = ButtonIds(core.records)
         renderer = Renderer(buttons)
         self.inbound = DiscordInbound(core, buttons, renderer, defer_after)
         self.client = PivotClient(
@@ -50,8 +44,10 @@ class DiscordService:
             guild_ready_timeout=guild_ready_timeout,
         )
         self.client.tree.add_command(build_root(core.registry.specs, self.inbound.on_command))
-        self.outbox = DiscordOutbox(self.client, renderer)
+        self.sending = DiscordSending(settings, self.client, renderer)
+        self.outbox = self.sending.outbox
         self.directory = DiscordDirectory(self.client)
+        inputs.provide_directory(self.platform, self.directory)
         self._gateway: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -62,7 +58,7 @@ class DiscordService:
     async def start(self) -> None:
         """Log in, register ``/pivot``, connect, and return once Discord says READY."""
         self.client.receiving = True
-        await self._login()
+        await self.sending.start()
         self._gateway = asyncio.create_task(self.client.connect(), name="discord-gateway")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._gateway, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -73,22 +69,9 @@ class DiscordService:
         self._gateway.add_done_callback(self._gateway_ended)
         log.info("Discord ready as %s in %d guild(s)", self.client.user, len(self.client.guilds))
 
-    async def start_outbound(self) -> None:
-        """REST only, for a process that sends but does not receive (``jobs run-due``)."""
-        await self._login()
-
-    async def _login(self) -> None:
-        use_api_base(self.settings.discord_api_url)
-        try:
-            await self.client.login(self.settings.discord_token or "")
-        except discord.LoginFailure as exc:
-            raise StartupError(f"Discord rejected DISCORD_TOKEN: {exc}") from exc
-        except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
-            raise StartupError(f"cannot reach Discord at {discord.http.Route.BASE}: {exc}") from exc
-
     async def stop(self) -> None:
         self._stopping = True
-        await self.client.close()
+        await self.sending.stop()
         if self._gateway is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._gateway
@@ -101,7 +84,3 @@ class DiscordService:
             return
         log.critical("the Discord connection ended for good: %s", task.exception() or "closed")
         signal.raise_signal(signal.SIGTERM)
-
-
-def build_discord_service(runtime: Runtime) -> DiscordService:
-    return DiscordService(runtime.core, runtime.settings)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit, urlunsplit
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
@@ -118,7 +120,9 @@ def _build(
         process_before_response=True,
         client=clients.app_client,
         oauth_settings=oauth,
-        authorize=authorize,
+        # Bolt takes an AsyncAuthorize object here (it checks for one first), though its
+        # annotation names only a plain function.
+        authorize=cast("Callable[..., Awaitable[AuthorizeResult]] | None", authorize),
     )
 
 

@@ -31,15 +31,15 @@ from adapters.slack_adapter.checkin_modal import (
 )
 from adapters.slack_adapter.home import refresh_home
 from adapters.slack_adapter.payloads import team_of
-from adapters.slack_adapter.people import PLATFORM, People
+from adapters.slack_adapter.people import People
 from adapters.slack_adapter.replies import Replies
 from adapters.slack_adapter.slack_text import fit, typed_text
+from bot.commands.checkins import with_milestones
 from bot.commands.context import UsageError
 from bot.commands.parsing import field_problems
 from bot.commands.spec import CommandSpec
 from bot.core import PivotCore
-from bot.messages import Address, ArgValue, ChatUser, Divider, Invocation, Reply, Section
-from bot.services.pending_milestones import pending_milestones
+from bot.messages import SLACK, Address, ArgValue, ChatUser, Invocation, Reply
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +94,11 @@ class CommandListeners:
             args={},
             raw_text=text,
             user=user,
-            origin=Address(PLATFORM, team, channel_id=channel, user_id=user.user_id),
+            origin=Address(SLACK, team, channel_id=channel, user_id=user.user_id),
             request_id=body.get("trigger_id"),
         )
         await self._answer(
-            client, user, [await self._core.handle(inv)], body.get("response_url"), channel
+            client, user, await self._core.handle(inv), body.get("response_url"), channel
         )
 
     def _wants_form(self, text: str) -> bool:
@@ -158,11 +158,11 @@ class CommandListeners:
             args=args,
             raw_text="",
             user=user,
-            origin=Address(PLATFORM, team, channel_id=channel, user_id=user_id),
+            origin=Address(SLACK, team, channel_id=channel, user_id=user_id),
             request_id=press_id(team, user_id, body["actions"][0]),
         )
         answer = await self._core.handle(inv)
-        await self._answer(client, user, [answer], body.get("response_url"), channel)
+        await self._answer(client, user, answer, body.get("response_url"), channel)
 
     # --- the check-in form ---
 
@@ -177,7 +177,7 @@ class CommandListeners:
     ) -> None:
         """Open at once (the trigger lasts 3 s), then add the milestones once they are read."""
         meta = metadata(response_url, channel)
-        user = ChatUser(PLATFORM, team, user_id, "")
+        user = ChatUser(SLACK, team, user_id, "")
         try:
             opened = await client.views_open(
                 trigger_id=trigger_id, view=checkin_view(self._checkin, meta, loading=True)
@@ -190,7 +190,7 @@ class CommandListeners:
             )
             await self._replies.answer(client, user, Reply.error(line), response_url, channel)
             return
-        choices = await pending_milestones(self._core.sessions, self._core.content, user)
+        choices = await self._core.records.pending_milestones(user)
         view = opened["view"]
         try:
             await client.views_update(
@@ -224,19 +224,11 @@ class CommandListeners:
         user = await self._people.chat_user(
             client, team, user_id, str(body["user"].get("username") or "")
         )
-        origin = Address(PLATFORM, team, channel_id=channel, user_id=user_id)
-        view_id = str(view["id"])
-        first = await self._core.handle(
-            Invocation(CHECKIN, args, "", user, origin, request_id=f"view:{view_id}")
-        )
-        answers = [first]
-        if not first.is_error:
-            for key in chosen_milestones(view):
-                done = Invocation(
-                    "done", {"milestone": key}, "", user, origin, request_id=f"view:{view_id}:{key}"
-                )
-                answers.append(await self._core.handle(done))
-        await self._answer(client, user, answers, response_url, channel)
+        origin = Address(SLACK, team, channel_id=channel, user_id=user_id)
+        args = with_milestones(args, chosen_milestones(view))
+        request_id = f"view:{view['id']}"
+        answer = await self._core.handle(Invocation(CHECKIN, args, "", user, origin, request_id))
+        await self._answer(client, user, answer, response_url, channel)
 
     # --- shared ---
 
@@ -244,26 +236,10 @@ class CommandListeners:
         self,
         client: AsyncWebClient,
         user: ChatUser,
-        answers: list[Reply],
+        answer: Reply,
         response_url: str | None,
         channel: str | None,
     ) -> None:
-        await self._replies.answer(client, user, combined(answers), response_url, channel)
-        if any(not a.is_error for a in answers):
+        await self._replies.answer(client, user, answer, response_url, channel)
+        if not answer.is_error:
             await refresh_home(self._core, client, user)
-
-
-def combined(answers: list[Reply]) -> Reply:
-    """Several answers to one submission as one reply, so the member gets one message."""
-    if len(answers) == 1:
-        return answers[0]
-    blocks: list[Any] = []
-    for answer in answers:
-        if blocks:
-            blocks.append(Divider())
-        blocks.extend(answer.blocks or (Section(answer.text),))
-    return Reply(
-        text="\n\n".join(a.text for a in answers),
-        blocks=tuple(blocks),
-        is_error=all(a.is_error for a in answers),
-    )

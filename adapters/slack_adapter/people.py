@@ -16,11 +16,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import ChatUser
+from bot.messages import SLACK, ChatUser
 
 log = logging.getLogger(__name__)
-
-PLATFORM = "slack"
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class People:
         self, client: AsyncWebClient, team_id: str, user_id: str, fallback_name: str = ""
     ) -> ChatUser:
         person = await self.lookup(client, team_id, user_id, fallback_name)
-        return ChatUser(PLATFORM, team_id, user_id, person.display_name, person.is_admin)
+        return ChatUser(SLACK, team_id, user_id, person.display_name, person.is_admin)
 
     async def lookup(
         self, client: AsyncWebClient, team_id: str, user_id: str, fallback_name: str = ""

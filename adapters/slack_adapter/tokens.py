@@ -6,7 +6,6 @@ from typing import Protocol
 
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from sqlalchemy import desc, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 class BotTokens(Protocol):
@@ -33,9 +32,8 @@ class InstalledTokens:
     Looked up by team alone, so a workspace inside an Enterprise Grid org is found as well.
     """
 
-    def __init__(self, store: AsyncSQLAlchemyInstallationStore, engine: AsyncEngine) -> None:
+    def __init__(self, store: AsyncSQLAlchemyInstallationStore) -> None:
         self._store = store
-        self._engine = engine
 
     async def for_team(self, team_id: str) -> str | None:
         bots = self._store.bots.c
@@ -49,6 +47,6 @@ class InstalledTokens:
             .order_by(desc(bots.installed_at))
             .limit(1)
         )
-        async with self._engine.connect() as connection:
+        async with self._store.engine.connect() as connection:
             token = await connection.scalar(query)
         return str(token) if token else None

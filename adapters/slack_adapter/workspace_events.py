@@ -1,7 +1,8 @@
 """Events about the workspace rather than a command: the Home tab opened, the app removed.
 
-Slack retries events it believes we missed; each is claimed once (see ``event_retries``) so a
-retry never publishes or cancels twice.
+Slack retries an event it believes we missed (``X-Slack-Retry-Num``). Each event's id is
+claimed in the core before its work runs; the claim holds across restarts and replicas, so a
+retry never publishes or cancels twice, and a retry for an event we never saw does the work.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_adapter.background import InFlight
-from adapters.slack_adapter.event_retries import claim_event
 from adapters.slack_adapter.home import refresh_home
 from adapters.slack_adapter.payloads import team_of
-from adapters.slack_adapter.people import PLATFORM, People
+from adapters.slack_adapter.people import People
 from bot.core import PivotCore
-from bot.services.outbox import cancel_pending
-from bot.services.tenancy import ensure_tenant
+from bot.messages import SLACK
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +94,7 @@ class WorkspaceListeners:
             await self._installations.async_delete_all(
                 enterprise_id=context.enterprise_id, team_id=context.team_id
             )
-        async with self._core.sessions() as session, session.begin():
-            tenant = await ensure_tenant(session, PLATFORM, team, self._core.clock.now())
-            cancelled = await cancel_pending(session, tenant.id, reason)
+        cancelled = await self._core.records.cancel_messages(SLACK, team, reason)
         log.info("workspace %s: %s; %d pending messages cancelled", team, reason, cancelled)
 
     async def _first_time(self, team: str, body: Body, user_id: str = "") -> bool:
@@ -105,9 +102,7 @@ class WorkspaceListeners:
         if not event_id:
             return True
         kind = str((body.get("event") or {}).get("type") or "event")
-        first = await claim_event(
-            self._core.sessions, self._core.clock, team, event_id, kind, user_id
-        )
+        first = await self._core.records.claim_event(SLACK, team, event_id, kind, user_id)
         if not first:
             log.info("event %s was handled already; ignoring Slack's retry", event_id)
         return first

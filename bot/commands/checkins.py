@@ -1,23 +1,62 @@
-"""``checkin``: one per ISO week in your own timezone; a second one amends the first."""
+"""``checkin``: one per ISO week in your own timezone; a second one amends the first.
+
+A check-in form may also tick off the milestones its member picked: they ride along as the
+hidden ``milestones`` argument and are marked exactly as ``done`` marks them, in the same
+transaction, so the check-in and its milestones are saved together or not at all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from sqlalchemy import select
 
-from bot.commands.context import Context
+from bot.commands.context import Context, UsageError
+from bot.commands.milestones import mark_done
 from bot.commands.spec import Arg, ArgKind, CommandSpec
-from bot.db.models import Checkin, Pause
+from bot.content.schema import Milestone, Phase
+from bot.db.models import Checkin, Cohort, Member, Pause
 from bot.domain.weeks import week_of
-from bot.messages import Actions, Invocation, Reply, Section
+from bot.messages import Actions, ArgValue, Invocation, Reply, Section
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.views.formatting import hours
 from bot.views.leaderboards import earned_line
 from bot.views.status import STATUS_BUTTON, plan_line, streak_line
 
+MILESTONES = "milestones"
+
+
+def with_milestones(args: Mapping[str, ArgValue], keys: Iterable[str]) -> dict[str, ArgValue]:
+    """A check-in form's arguments with the milestones its member picked, as ``checkin`` takes
+    them."""
+    picked = " ".join(keys)
+    return {**args, MILESTONES: picked} if picked else dict(args)
+
+
+def _picked(ctx: Context, member: Member) -> tuple[Phase, list[Milestone]]:
+    """The picked milestones, each one of the member's phase (the only ones a form offers)."""
+    phase = ctx.roadmap.phase(member.phase)
+    offered = {m.key: m for m in phase.milestones}
+    keys = dict.fromkeys((ctx.args.opt_text(MILESTONES) or "").split())
+    for key in keys:
+        if key not in offered:
+            raise UsageError(
+                f"`{key[:40]}` is not a milestone of phase {phase.number}, so nothing was saved. "
+                f"Phase {phase.number} has: {', '.join(offered)}."
+            )
+    return phase, [offered[key] for key in keys]
+
 
 async def checkin(inv: Invocation, ctx: Context) -> Reply:
     member, cohort = ctx.joined()
+    phase, picked = _picked(ctx, member)
+    reply = await _check_in(inv, ctx, member, cohort)
+    marked = [await mark_done(ctx, member, cohort, phase, m, None) for m in picked]
+    return Reply.joined([reply, *marked])
+
+
+async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohort) -> Reply:
     week = week_of(ctx.now, member.timezone)
     summary = ctx.args.text("summary")
     blockers = ctx.args.opt_text("blockers")
@@ -126,6 +165,13 @@ SPECS = (
                 maximum=5,
                 max_length=1,
                 shown="<1-5>",
+            ),
+            Arg(
+                MILESTONES,
+                ArgKind.TEXT,
+                "keys of the milestones finished, picked in a check-in form",
+                hidden=True,
+                max_length=1000,
             ),
         ),
     ),

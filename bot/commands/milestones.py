@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands.context import Context, UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.content.schema import Milestone, Phase
-from bot.db.models import Member, MilestoneProgress
+from bot.db.models import Cohort, Member, MilestoneProgress
 from bot.messages import Actions, Block, Button, Invocation, ProgressBar, Reply, Section
 from bot.services.advancement import advance_if_ready
 from bot.services.points import sync_member_points
@@ -39,7 +39,19 @@ async def done(inv: Invocation, ctx: Context) -> Reply:
     del inv
     member, cohort = ctx.joined()
     phase, milestone = _find(ctx, member, ctx.args.text("milestone"))
-    evidence = ctx.args.opt_text("evidence")
+    return await mark_done(ctx, member, cohort, phase, milestone, ctx.args.opt_text("evidence"))
+
+
+async def mark_done(
+    ctx: Context,
+    member: Member,
+    cohort: Cohort,
+    phase: Phase,
+    milestone: Milestone,
+    evidence: str | None,
+) -> Reply:
+    """Mark one milestone done, award its points and move on when a passed gate waited for it;
+    the reply ``done`` gives, for every command that ticks milestones off."""
     row = await ctx.session.get(MilestoneProgress, (member.id, milestone.key))
     if row is None:
         ctx.session.add(

@@ -147,6 +147,8 @@ def validate(spec: CommandSpec, raw: Mapping[str, ArgValue]) -> dict[str, ArgVal
         raise UsageError(f"`{unknown[0][:40]}` is not an option here. {expectation(spec)}")
     values: dict[str, ArgValue] = {}
     for arg in spec.args:
+        if arg.hidden and raw.get(arg.name) is None and arg.default is None:
+            continue  # what only a form or a button carries stays out of what a member typed
         try:
             values[arg.name] = _checked(arg, raw.get(arg.name))
         except ValueError as exc:

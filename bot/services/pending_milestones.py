@@ -6,49 +6,38 @@ command runs, and it changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, MilestoneProgress, Tenant
-from bot.messages import ChatUser
+from bot.messages import ChatUser, MilestoneChoice
 from bot.services.tenancy import find_member
 
 
-@dataclass(frozen=True)
-class MilestoneChoice:
-    key: str
-    title: str
-
-
 async def pending_milestones(
-    sessions: async_sessionmaker[AsyncSession], content: ContentLibrary, user: ChatUser
+    session: AsyncSession, content: ContentLibrary, user: ChatUser
 ) -> tuple[MilestoneChoice, ...] | None:
     """The open milestones of the member's current phase, or None when they are not a member."""
-    async with sessions() as session:
-        tenant_id = await session.scalar(
-            select(Tenant.id).where(
-                Tenant.platform == user.platform, Tenant.external_id == user.tenant_id
-            )
+    tenant_id = await session.scalar(
+        select(Tenant.id).where(
+            Tenant.platform == user.platform, Tenant.external_id == user.tenant_id
         )
-        if tenant_id is None:
-            return None
-        member = await find_member(session, tenant_id, user.user_id)
-        if member is None or member.left_at is not None:
-            return None
-        roadmap_key = await session.scalar(
-            select(Cohort.roadmap_key).where(
-                Cohort.tenant_id == tenant_id, Cohort.id == member.cohort_id
-            )
+    )
+    if tenant_id is None:
+        return None
+    member = await find_member(session, tenant_id, user.user_id)
+    if member is None or member.left_at is not None:
+        return None
+    roadmap_key = await session.scalar(
+        select(Cohort.roadmap_key).where(
+            Cohort.tenant_id == tenant_id, Cohort.id == member.cohort_id
         )
-        done = set(
-            await session.scalars(
-                select(MilestoneProgress.milestone_key).where(
-                    MilestoneProgress.member_id == member.id
-                )
-            )
+    )
+    done = set(
+        await session.scalars(
+            select(MilestoneProgress.milestone_key).where(MilestoneProgress.member_id == member.id)
         )
+    )
     phase = content.roadmap(roadmap_key).phase(member.phase)
     return tuple(MilestoneChoice(m.key, m.title) for m in phase.milestones if m.key not in done)

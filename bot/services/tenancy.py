@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, CohortAdmin, Member, Tenant
 from bot.db.upsert import insert_ignore
+from bot.domain.weeks import local_date
 
 
 async def ensure_tenant(
@@ -28,6 +29,35 @@ async def ensure_tenant(
     tenant = await session.scalar(query)
     assert tenant is not None
     return tenant
+
+
+async def ensure_cohort(
+    session: AsyncSession,
+    tenant_id: int,
+    name: str,
+    *,
+    channel: str,
+    timezone: str,
+    first_admin: str,
+    now: datetime,
+) -> bool:
+    """Create the cohort with its channel and first admin unless it exists; return whether it
+    was created just now. It starts on today's date in its own timezone."""
+    if await cohort_by_name(session, tenant_id, name) is not None:
+        return False
+    cohort = Cohort(
+        tenant_id=tenant_id,
+        name=name,
+        start_date=local_date(now, timezone),
+        timezone=timezone,
+        channel_id=channel,
+        channel_name=channel,
+        created_at=now,
+    )
+    session.add(cohort)
+    await session.flush()
+    session.add(CohortAdmin(cohort_id=cohort.id, user_id=first_admin, added_at=now))
+    return True
 
 
 async def find_member(session: AsyncSession, tenant_id: int, user_id: str) -> Member | None:

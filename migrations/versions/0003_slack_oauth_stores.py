@@ -1,7 +1,7 @@
 """slack oauth stores
 
 The tables slack-sdk's SQLAlchemy installation and OAuth state stores use, for installing the
-Slack app in many workspaces. Their shape is slack-sdk's (adapters/slack_adapter/oauth_tables.py).
+Slack app in many workspaces. Their shape is slack-sdk's (migrations/slack_oauth.py).
 
 Revision ID: 0003
 Revises: 0002

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord_adapter.service import DiscordService
+from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
+from testkit.fake_discord import FakeDiscord
 from tests.support.discord_driver import (
     GUILD_A,
     GUILD_B,
@@ -16,7 +19,6 @@ from tests.support.discord_driver import (
     running_fake_discord,
     started,
 )
-from tests.support.fake_discord import FakeDiscord
 
 
 @pytest.fixture
@@ -33,22 +35,29 @@ def discord_settings(settings: Settings, fake_discord: FakeDiscord) -> Settings:
 
 
 @pytest.fixture
-async def discord_service(
-    core: PivotCore, discord_settings: Settings
-) -> AsyncIterator[DiscordService]:
-    service = await started(core, discord_settings)
+def discord_inputs(
+    core: PivotCore, discord_settings: Settings, lookups: AsyncEngine
+) -> PlatformInputs:
+    return PlatformInputs(core, discord_settings, lookups)
+
+
+@pytest.fixture
+async def discord_service(discord_inputs: PlatformInputs) -> AsyncIterator[DiscordService]:
+    service = await started(discord_inputs)
     yield service
     await service.stop()
 
 
 @pytest.fixture
 async def connected(
-    core: PivotCore, discord_settings: Settings, fake_discord: FakeDiscord
+    discord_inputs: PlatformInputs, fake_discord: FakeDiscord
 ) -> AsyncIterator[DiscordService]:
     """A service started for real: login, command sync per guild, gateway READY."""
-    settings = discord_settings.model_copy(update={"discord_guild_ids": f"{GUILD_A},{GUILD_B}"})
-    service = DiscordService(core, settings, guild_ready_timeout=0.05)
-    core.directories[service.platform] = service.directory
+    settings = discord_inputs.settings.model_copy(
+        update={"discord_guild_ids": f"{GUILD_A},{GUILD_B}"}
+    )
+    inputs = PlatformInputs(discord_inputs.core, settings, discord_inputs.lookups)
+    service = DiscordService(inputs, guild_ready_timeout=0.05)
     await service.start()
     yield service
     await service.stop()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
-from bot.core import PivotCore
+from adapters.platform_service import PlatformInputs
 from bot.db.models import ButtonArgs, Checkin, MilestoneProgress
 from bot.messages import Actions, Address, Button, ChatUser, Reply, Section
 from bot.ports import Sent
+from testkit.discord_payloads import button
+from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
 from tests.support.discord_driver import (
     A_SPRING,
@@ -18,8 +19,6 @@ from tests.support.discord_driver import (
     OLGA,
     DiscordDriver,
 )
-from tests.support.discord_payloads import button
-from tests.support.fake_discord import FakeDiscord
 
 LONG_EVIDENCE = "https://github.com/ada/service/pull/12?" + "review=approved&" * 8
 
@@ -87,8 +86,7 @@ async def test_a_bad_form_value_gets_one_line_and_saves_nothing(
 
 async def test_a_button_still_works_after_a_restart(
     discord_bot: DiscordDriver,
-    core: PivotCore,
-    discord_settings: Settings,
+    discord_inputs: PlatformInputs,
     fake_discord: FakeDiscord,
 ) -> None:
     await joined(discord_bot)
@@ -96,7 +94,7 @@ async def test_a_button_still_works_after_a_restart(
     assert status.labels == ["Check in", "Milestones"]
     message = status.as_message()
     await discord_bot.service.stop()
-    restarted = await started(core, discord_settings)
+    restarted = await started(discord_inputs)
     try:
         after = DiscordDriver(restarted, fake_discord)
         milestones = await after.press(message, "Milestones", by=ADA)
@@ -109,8 +107,7 @@ async def test_a_button_still_works_after_a_restart(
 
 async def test_a_button_in_a_dm_knows_its_guild_after_a_restart(
     discord_bot: DiscordDriver,
-    core: PivotCore,
-    discord_settings: Settings,
+    discord_inputs: PlatformInputs,
     fake_discord: FakeDiscord,
 ) -> None:
     await joined(discord_bot)
@@ -124,7 +121,7 @@ async def test_a_button_in_a_dm_knows_its_guild_after_a_restart(
     custom_id = call.body["components"][0]["components"][0]["custom_id"]
     assert custom_id == f"pivot:status:_g={GUILD_A}"
     await discord_bot.service.stop()
-    restarted = await started(core, discord_settings)
+    restarted = await started(discord_inputs)
     try:
         after = DiscordDriver(restarted, fake_discord)
         pressed = await after.press(
@@ -167,8 +164,7 @@ async def test_the_same_interaction_delivered_twice_is_handled_once(
 
 async def test_long_button_arguments_are_kept_server_side_and_survive_a_restart(
     discord_bot: DiscordDriver,
-    core: PivotCore,
-    discord_settings: Settings,
+    discord_inputs: PlatformInputs,
     fake_discord: FakeDiscord,
     engine: AsyncEngine,
 ) -> None:
@@ -182,7 +178,7 @@ async def test_long_button_arguments_are_kept_server_side_and_survive_a_restart(
     assert custom_id.startswith("pivot:done:_t=")
     assert await count(engine, ButtonArgs) == 1
     await discord_bot.service.stop()
-    restarted = await started(core, discord_settings)
+    restarted = await started(discord_inputs)
     try:
         pressed = await DiscordDriver(restarted, fake_discord).press(
             message, "Done, with proof", by=ADA, in_channel=A_SPRING

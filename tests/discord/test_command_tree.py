@@ -8,17 +8,16 @@ from typing import Any
 import discord
 
 from adapters.discord_adapter.service import DiscordService
+from adapters.platform_service import PlatformInputs
 from bot.commands.context import Context
 from bot.commands.parsing import Registry
 from bot.commands.registry import default_registry
 from bot.commands.spec import Arg, ArgKind, CommandSpec
-from bot.config import Settings
-from bot.core import PivotCore
 from bot.messages import Invocation, Reply, Section
+from testkit.discord_payloads import APP_ID, Person
+from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
 from tests.support.discord_driver import ADA, GUILD_A, GUILD_B, OLGA, DiscordDriver
-from tests.support.discord_payloads import APP_ID, Person
-from tests.support.fake_discord import FakeDiscord
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 OPTION_TYPES = {
@@ -105,9 +104,9 @@ async def test_the_gateway_comes_from_the_api_and_asks_for_no_privileged_intent(
 
 
 async def test_without_guild_ids_pivot_is_synced_globally(
-    core: PivotCore, discord_settings: Settings, fake_discord: FakeDiscord
+    discord_inputs: PlatformInputs, fake_discord: FakeDiscord
 ) -> None:
-    service = DiscordService(core, discord_settings, guild_ready_timeout=0.05)
+    service = DiscordService(discord_inputs, guild_ready_timeout=0.05)
     await service.start()
     await service.stop()
     (call,) = fake_discord.find("PUT", rf"/applications/{APP_ID}/commands")
@@ -174,10 +173,10 @@ BUTTON_ONLY = CommandSpec(
 
 
 async def test_a_spec_added_in_bot_appears_on_discord_and_runs_with_typed_options(
-    core: PivotCore, discord_settings: Settings, fake_discord: FakeDiscord
+    discord_inputs: PlatformInputs, fake_discord: FakeDiscord
 ) -> None:
-    core.registry = Registry([*default_registry().specs, STREAK, BUTTON_ONLY])
-    service = await started(core, discord_settings)
+    discord_inputs.core.registry = Registry([*default_registry().specs, STREAK, BUTTON_ONLY])
+    service = await started(discord_inputs)
     try:
         tree = service.client.tree
         names = {c.qualified_name for c in tree.walk_commands()}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from adapters.platform_service import PlatformInputs
 from bot.commands.context import Context
 from bot.commands.parsing import Registry
 from bot.commands.registry import default_registry
 from bot.commands.spec import CommandSpec
-from bot.config import Settings
-from bot.core import PivotCore
 from bot.messages import Actions, Button, Invocation, Reply, Section
+from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
 from tests.support.discord_driver import (
     ADA,
@@ -22,7 +22,6 @@ from tests.support.discord_driver import (
     Answer,
     DiscordDriver,
 )
-from tests.support.fake_discord import FakeDiscord
 
 
 async def test_a_command_in_a_dm_runs_in_the_members_only_guild(discord_bot: DiscordDriver) -> None:
@@ -77,12 +76,12 @@ def slow_spec(release: asyncio.Event, *, public: bool = False) -> CommandSpec:
 
 
 async def answered_after_a_defer(
-    core: PivotCore, settings: Settings, fake: FakeDiscord, *, public: bool
+    inputs: PlatformInputs, fake: FakeDiscord, *, public: bool
 ) -> Answer:
     """The handler finishes only once Discord has seen the defer: no clock in the test."""
     release = asyncio.Event()
-    core.registry = Registry([*default_registry().specs, slow_spec(release, public=public)])
-    service = await started(core, settings, defer_after=0.01)
+    inputs.core.registry = Registry([*default_registry().specs, slow_spec(release, public=public)])
+    service = await started(inputs, defer_after=0.01)
     driver = DiscordDriver(service, fake)
     running = asyncio.create_task(driver.slash("slow", by=ADA))
     await fake.wait_for(lambda: fake.find("POST", r"/interactions/\d+/.*/callback"))
@@ -93,9 +92,9 @@ async def answered_after_a_defer(
 
 
 async def test_a_slow_answer_is_deferred_then_followed_up_privately(
-    core: PivotCore, discord_settings: Settings, fake_discord: FakeDiscord
+    discord_inputs: PlatformInputs, fake_discord: FakeDiscord
 ) -> None:
-    answer = await answered_after_a_defer(core, discord_settings, fake_discord, public=False)
+    answer = await answered_after_a_defer(discord_inputs, fake_discord, public=False)
     assert answer.kind == 5  # "pivotbot is thinking..."
     assert answer.callback["data"]["flags"] == 64
     (followup,) = [c for c in answer.calls if c.path.startswith("/webhooks/")]
@@ -105,9 +104,9 @@ async def test_a_slow_answer_is_deferred_then_followed_up_privately(
 
 
 async def test_a_slow_public_answer_is_posted_for_everyone_after_the_defer(
-    core: PivotCore, discord_settings: Settings, fake_discord: FakeDiscord
+    discord_inputs: PlatformInputs, fake_discord: FakeDiscord
 ) -> None:
-    answer = await answered_after_a_defer(core, discord_settings, fake_discord, public=True)
+    answer = await answered_after_a_defer(discord_inputs, fake_discord, public=True)
     private, public = [c.body for c in answer.calls if c.path.startswith("/webhooks/")]
     assert private["content"] == "Posted for everyone below."
     assert private["flags"] == 64

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.db.models import Checkin, Cohort, Tenant
+from testkit.discord_payloads import ChannelRef
 from tests.support.discord_driver import (
     A_SPRING,
     ADA,
@@ -18,7 +19,6 @@ from tests.support.discord_driver import (
     SAM,
     DiscordDriver,
 )
-from tests.support.discord_payloads import ChannelRef
 
 
 async def test_slash_command_with_options_checks_in_and_answers_privately(

@@ -8,6 +8,8 @@ import pytest
 from adapters.discord_adapter.service import DiscordService
 from bot.messages import Address, ChatUser, Header, Image, ProgressBar, Reply, Section
 from bot.ports import RetryAfter, Sent, Undeliverable
+from testkit.discord_payloads import ChannelRef
+from testkit.fake_discord import FakeDiscord
 from tests.support.discord_driver import (
     A_GENERAL,
     A_HIDDEN,
@@ -19,8 +21,6 @@ from tests.support.discord_driver import (
     OLGA,
     DiscordDriver,
 )
-from tests.support.discord_payloads import ChannelRef
-from tests.support.fake_discord import FakeDiscord
 
 NUDGE = Reply.of(
     Header("Week 49: time to check in"),

@@ -100,7 +100,7 @@ def assert_discord_accepts(message: OutgoingMessage) -> None:
 async def test_any_reply_renders_within_every_discord_limit(
     core: PivotCore, reply: Reply, in_dm: bool
 ) -> None:
-    renderer = Renderer(ButtonIds(core.sessions, core.clock))
+    renderer = Renderer(ButtonIds(core.records))
     message = await renderer.render(reply, str(GUILD_A), in_dm)
     assert_discord_accepts(message)
     if message.embed is None and FULL_TEXT_FILE in {f.filename for f in message.files}:
@@ -113,7 +113,7 @@ async def test_a_reply_too_long_for_an_embed_goes_as_text_with_the_full_text_att
 ) -> None:
     lines = tuple(f"line {n}: " + "word " * 30 for n in range(60))
     reply = Reply.of(Header("Everything"), Section("", lines))
-    message = await Renderer(ButtonIds(core.sessions, core.clock)).render(reply, "1", False)
+    message = await Renderer(ButtonIds(core.records)).render(reply, "1", False)
     assert message.embed is None
     assert message.content is not None
     assert message.content.startswith("Everything\n  line 0:")
@@ -125,7 +125,7 @@ async def test_a_reply_too_long_for_an_embed_goes_as_text_with_the_full_text_att
 async def test_plain_sentences_go_as_a_message_and_structure_as_an_embed(
     core: PivotCore,
 ) -> None:
-    renderer = Renderer(ButtonIds(core.sessions, core.clock))
+    renderer = Renderer(ButtonIds(core.records))
     plain = await renderer.render(Reply.of(Section("Welcome back!")), "1", False)
     assert (plain.content, plain.embed) == ("Welcome back!", None)
     status = await renderer.render(

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.models import Checkin
+from testkit.discord_payloads import APP_ID, form, slash
+from testkit.fake_discord import FakeDiscord
 from tests.support.discord_driver import ADA, GUILD_A, OLGA, Answer, message_text
-from tests.support.discord_payloads import APP_ID, form, slash
-from tests.support.fake_discord import WAIT, FakeDiscord
+
+STARTUP_LIMIT = 30.0  # only so a broken start fails the test instead of hanging it
 
 
 def free_port() -> int:
@@ -40,12 +42,12 @@ class Serving:
         return await self.exited()
 
     async def logged(self, line: str) -> None:
-        async with asyncio.timeout(WAIT * 3):
+        async with asyncio.timeout(STARTUP_LIMIT):
             while line not in self.log.read_text():  # noqa: ASYNC110 - a file has no event
                 await asyncio.sleep(0.05)
 
     async def exited(self) -> int:
-        async with asyncio.timeout(WAIT * 3):
+        async with asyncio.timeout(STARTUP_LIMIT):
             return await self.process.wait()
 
 
@@ -70,7 +72,7 @@ async def serve(database_url: str, fake: FakeDiscord, tmp_path: Path, token: str
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "adapters.cli",
+            "app.cli",
             "serve",
             cwd=tmp_path,
             env=env,
@@ -87,7 +89,7 @@ async def serving(
     del engine  # emptied for this test
     running = await serve(database_url, fake_discord, tmp_path, "test-token")
     try:
-        async with asyncio.timeout(WAIT * 3):
+        async with asyncio.timeout(STARTUP_LIMIT):
             await fake_discord.gateway.identified.wait()
         yield running
     finally:

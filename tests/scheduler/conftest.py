@@ -12,8 +12,8 @@ from bot.content.loader import ContentLibrary
 from bot.core import PivotCore
 from bot.db.models import Delivery
 from scheduler.jobs import DueJobs
-from tests.support.driver import BotDriver
-from tests.support.outboxes import RecordingOutbox
+from testkit.driver import BotDriver
+from testkit.outboxes import RecordingOutbox
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from bot.services.tenancy import ensure_tenant
 from scheduler.deliverer import Deliverer
 from scheduler.jobs import DueJobs
 from scheduler.timing import MAX_ATTEMPTS
+from testkit.driver import BotDriver
+from testkit.outboxes import RecordingOutbox
 from tests.scheduler.conftest import deliveries, join_at, utc
-from tests.support.driver import BotDriver
-from tests.support.outboxes import RecordingOutbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -212,7 +212,7 @@ def test_run_due_twice_at_the_same_time_sends_nothing_the_second_time(tmp_path: 
 
     def pivotbot(*args: str, stdin: str = "") -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "adapters.cli", *args],
+            [sys.executable, "-m", "app.cli", *args],
             input=stdin,
             cwd=tmp_path,
             env=env,

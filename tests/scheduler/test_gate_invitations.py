@@ -9,9 +9,9 @@ from bot.clock import ManualClock
 from bot.messages import Image
 from bot.reply_codec import reply_from_dict
 from scheduler.jobs import DueJobs
+from testkit.driver import BotDriver
+from testkit.outboxes import RecordingOutbox
 from tests.scheduler.conftest import deliveries, join_at, utc
-from tests.support.driver import BotDriver
-from tests.support.outboxes import RecordingOutbox
 
 REQUIRED_PHASE_1 = [
     "git-workflow",

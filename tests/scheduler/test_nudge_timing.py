@@ -11,8 +11,8 @@ import pytest
 from bot.clock import ManualClock
 from bot.core import PivotCore
 from scheduler.jobs import DueJobs
+from testkit.driver import BotDriver
 from tests.scheduler.conftest import deliveries, join_at, run_hourly, utc
-from tests.support.driver import BotDriver
 
 
 async def _nudge_times(core: PivotCore, zone: str) -> list[datetime]:

@@ -9,9 +9,9 @@ from sqlalchemy import update
 from bot.clock import ManualClock
 from bot.db.models import Member
 from scheduler.jobs import DueJobs
+from testkit.driver import BotDriver
+from testkit.outboxes import RecordingOutbox
 from tests.scheduler.conftest import deliveries, join_at, utc
-from tests.support.driver import BotDriver
-from tests.support.outboxes import RecordingOutbox
 
 MONDAY = utc(2026, 12, 7, 9, 30)  # after 09:00 in UTC on a Monday
 

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.composition import Runtime
+from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
-from tests.support.fake_slack import FakeSlack
+from testkit.fake_slack import FakeSlack
 from tests.support.slack_harness import (
     SlackHarness,
     slack_settings,
@@ -28,18 +28,18 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def slack(
-    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+    lookups: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackHarness]:
     """One workspace, T1, with SLACK_BOT_TOKEN: olga is a workspace admin, ada is not."""
-    runtime = Runtime(slack_settings(settings, fake_slack), engine, core)
-    harness = await start_slack(runtime, fake_slack)
+    inputs = PlatformInputs(core, slack_settings(settings, fake_slack), lookups)
+    harness = await start_slack(inputs, fake_slack)
     yield harness
     await harness.stop()
 
 
 @pytest.fixture
 async def slack_oauth(
-    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+    lookups: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackHarness]:
     """Many workspaces: OAuth configured, no SLACK_BOT_TOKEN; nothing installed yet."""
     oauth = slack_settings(
@@ -49,7 +49,7 @@ async def slack_oauth(
         slack_client_id="111.222",
         slack_client_secret="client-secret",
     )
-    harness = await start_slack(Runtime(oauth, engine, core), fake_slack)
+    harness = await start_slack(PlatformInputs(core, oauth, lookups), fake_slack)
     yield harness
     await harness.stop()
 

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.slack_adapter.block_kit import message
 from bot.db.models import Pause
 from bot.messages import Actions, Button, Reply, Section
+from testkit.slack_requests import button_press
 from tests.support.slack_harness import SlackHarness, SlackReply
-from tests.support.slack_requests import button_press
 
 
 async def test_pressing_a_button_runs_its_command(spring: SlackHarness) -> None:

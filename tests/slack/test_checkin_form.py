@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.models import Checkin, MilestoneProgress
+from testkit.slack_requests import button_press, picked, typed, view_submission
 from tests.support.slack_harness import SlackHarness
-from tests.support.slack_requests import button_press, picked, typed, view_submission
 
 
 def milestones(*keys: str) -> dict[str, Any]:

@@ -8,17 +8,17 @@ import pytest
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.composition import Runtime, StartupError
+from adapters.platform_service import PlatformInputs, StartupError
 from adapters.slack_adapter.clients import SlackClients
 from adapters.slack_adapter.outbox import SlackOutbox
-from adapters.slack_adapter.service import build_slack_service
+from adapters.slack_adapter.sending import SlackSending
 from adapters.slack_adapter.tokens import SettingsToken
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.messages import Actions, Address, Button, ChatUser, Image, Reply, Section
 from bot.ports import RetryAfter, Sent, Undeliverable
+from testkit.fake_slack import FakeSlack
 from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
 
 ADA = ChatUser("slack", "T1", "UADA", "Ada")
 SPRING = Address("slack", "T1", channel_id="CSPRING")
@@ -150,21 +150,21 @@ async def test_unreachable_slack_is_tried_again_later() -> None:
 
 
 async def test_a_process_that_only_sends_can_deliver_without_serving(
-    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+    lookups: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    service = build_slack_service(Runtime(slack_settings(settings, fake_slack), engine, core))
-    await service.start_outbound()
+    sending = SlackSending(PlatformInputs(core, slack_settings(settings, fake_slack), lookups))
+    await sending.start()
     try:
-        assert isinstance(await service.outbox.send_dm(ADA, NUDGE), Sent)
+        assert isinstance(await sending.outbox.send_dm(ADA, NUDGE), Sent)
     finally:
-        await service.stop()
+        await sending.stop()
 
 
 async def test_refused_bot_token_stops_the_start_with_one_line(
-    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+    lookups: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.fail("auth.test", "invalid_auth")
-    service = build_slack_service(Runtime(slack_settings(settings, fake_slack), engine, core))
+    sending = SlackSending(PlatformInputs(core, slack_settings(settings, fake_slack), lookups))
     with pytest.raises(StartupError, match=r"^Slack refused SLACK_BOT_TOKEN \(invalid_auth\)$"):
-        await service.start_outbound()
-    await service.stop()
+        await sending.start()
+    await sending.stop()

@@ -14,8 +14,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import SIGNING_SECRET, next_id, signed_headers, slash_command
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import SIGNING_SECRET, next_id, signed_headers, slash_command
 
 STARTUP_LIMIT = 60.0  # only so a broken start fails the test instead of hanging it
 

@@ -9,20 +9,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.composition import Runtime
+from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.db.models import Tenant
-from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_harness import SlackHarness, start_slack
-from tests.support.slack_requests import (
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import (
     FORM,
     JSON,
     signature,
     signed_headers,
     slash_command,
 )
+from tests.slack.conftest import slack_settings
+from tests.support.slack_harness import SlackHarness, start_slack
 
 # Slack's worked example ("Verifying requests from Slack"), as python-slack-sdk's own
 # tests/slack_sdk/signature/test_signature_verifier.py quotes it.
@@ -40,10 +40,10 @@ EXAMPLE_SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd2751966648
 
 @pytest.fixture
 async def example_app(
-    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+    lookups: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
 ) -> SlackHarness:
     configured = slack_settings(settings, fake_slack, slack_signing_secret=EXAMPLE_SECRET)
-    harness = await start_slack(Runtime(configured, engine, core), fake_slack)
+    harness = await start_slack(PlatformInputs(core, configured, lookups), fake_slack)
     yield harness
     await harness.stop()
 

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.composition import Runtime
+from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.db.models import Checkin, Cohort
+from testkit.fake_slack import FakeSlack
 from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_harness import SlackHarness, start_slack
 
 
@@ -150,7 +150,7 @@ async def test_export_arrives_as_a_file_in_the_members_dm(spring: SlackHarness) 
 
 
 async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
-    engine: AsyncEngine,
+    lookups: AsyncEngine,
     core: PivotCore,
     settings: Settings,
     fake_slack: FakeSlack,
@@ -159,7 +159,7 @@ async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
     monkeypatch.setenv("SLACK_CLIENT_ID", "")  # as `--env-file .env.example` leaves them
     monkeypatch.setenv("SLACK_CLIENT_SECRET", "")
     harness = await start_slack(
-        Runtime(slack_settings(settings, fake_slack), engine, core), fake_slack
+        PlatformInputs(core, slack_settings(settings, fake_slack), lookups), fake_slack
     )
     try:
         reply = await harness.command("/pivot help")

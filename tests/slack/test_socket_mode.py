@@ -9,23 +9,23 @@ import pytest
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.composition import Runtime
+from adapters.platform_service import PlatformInputs
 from bot.config import Settings
 from bot.core import PivotCore
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import slash_command
 from tests.slack.conftest import slack_settings
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_harness import SlackHarness, start_slack
-from tests.support.slack_requests import slash_command
 
 
 @pytest.fixture
 async def socket_slack(
-    engine: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
+    lookups: AsyncEngine, core: PivotCore, settings: Settings, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackHarness]:
     configured = slack_settings(
         settings, fake_slack, slack_signing_secret=None, slack_app_token="xapp-1-test"
     )
-    harness = await start_slack(Runtime(configured, engine, core), fake_slack)
+    harness = await start_slack(PlatformInputs(core, configured, lookups), fake_slack)
     yield harness
     await harness.stop()
 

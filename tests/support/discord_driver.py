@@ -13,11 +13,10 @@ import discord
 from discord.gateway import DiscordWebSocket
 
 from adapters.discord_adapter.service import DiscordService
-from bot.config import Settings
-from bot.core import PivotCore
-from tests.support.discord_payloads import APP_ID, Person, button, form, slash
-from tests.support.fake_discord import Call, FakeDiscord
-from tests.support.fake_discord_gateway import FakeGuild
+from adapters.platform_service import PlatformInputs
+from testkit.discord_payloads import APP_ID, Person, button, form, slash
+from testkit.fake_discord import Call, FakeDiscord
+from testkit.fake_discord_gateway import FakeGuild
 
 GUILD_A = 700000000000000001
 GUILD_B = 700000000000000002
@@ -59,11 +58,10 @@ async def running_fake_discord() -> AsyncIterator[FakeDiscord]:
         await fake.stop()
 
 
-async def started(core: PivotCore, settings: Settings, **kwargs: float) -> DiscordService:
+async def started(inputs: PlatformInputs, **kwargs: float) -> DiscordService:
     """A service logged in over REST, as after a (re)start; interactions are fed in directly."""
-    service = DiscordService(core, settings, guild_ready_timeout=0.05, **kwargs)
-    core.directories[service.platform] = service.directory
-    await service.start_outbound()
+    service = DiscordService(inputs, guild_ready_timeout=0.05, **kwargs)
+    await service.sending.start()
     return service
 
 

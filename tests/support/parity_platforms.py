@@ -19,10 +19,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from adapters.composition import Runtime
 from adapters.console_adapter.demo import ensure_demo
 from adapters.console_adapter.session import ConsoleSession
+from adapters.platform_service import PlatformInputs
 from bot.clock import ManualClock
+from testkit.discord_payloads import ChannelRef, Person
+from testkit.slack_requests import (
+    button_press,
+    linked,
+    next_id,
+    picked,
+    typed,
+    view_submission,
+)
 from tests.support.discord_driver import (
     A_SPRING,
     ADA,
@@ -32,7 +41,6 @@ from tests.support.discord_driver import (
     running_fake_discord,
     started,
 )
-from tests.support.discord_payloads import ChannelRef, Person
 from tests.support.seen_replies import Seen, seen_on_console, seen_on_discord, seen_on_slack
 from tests.support.slack_harness import (
     SlackHarness,
@@ -40,14 +48,6 @@ from tests.support.slack_harness import (
     slack_settings,
     start_fake_slack,
     start_slack,
-)
-from tests.support.slack_requests import (
-    button_press,
-    linked,
-    next_id,
-    picked,
-    typed,
-    view_submission,
 )
 
 CHANNEL = "pivot-spring"  # the cohort's channel on every platform
@@ -267,21 +267,25 @@ class OnDiscord:
 
 
 @contextlib.asynccontextmanager
-async def console(runtime: Runtime, clock: ManualClock, workdir: Path) -> AsyncIterator[OnConsole]:
+async def console(
+    inputs: PlatformInputs, clock: ManualClock, workdir: Path
+) -> AsyncIterator[OnConsole]:
     """What ``pivotbot console --as Olga`` starts: the demo cohort, with Olga as its admin."""
-    core = runtime.core
-    await ensure_demo(core.sessions, clock.now(), runtime.settings.default_timezone, "olga")
+    core = inputs.core
+    await ensure_demo(core, inputs.settings.default_timezone, "olga")
     yield OnConsole(ConsoleSession(core, clock, "Olga", out_dir=workdir / "console-out"))
 
 
 @contextlib.asynccontextmanager
-async def slack(runtime: Runtime, clock: ManualClock, workdir: Path) -> AsyncIterator[OnSlack]:
+async def slack(
+    inputs: PlatformInputs, clock: ManualClock, workdir: Path
+) -> AsyncIterator[OnSlack]:
     """Workspace T1 served on a loopback port, where Olga is a workspace admin."""
     del workdir
     fake = await start_fake_slack()
     try:
-        settings = slack_settings(runtime.settings, fake)
-        harness = await start_slack(Runtime(settings, runtime.engine, runtime.core), fake)
+        settings = slack_settings(inputs.settings, fake)
+        harness = await start_slack(PlatformInputs(inputs.core, settings, inputs.lookups), fake)
         try:
             yield OnSlack(harness, clock)
         finally:
@@ -291,14 +295,16 @@ async def slack(runtime: Runtime, clock: ManualClock, workdir: Path) -> AsyncIte
 
 
 @contextlib.asynccontextmanager
-async def discord(runtime: Runtime, clock: ManualClock, workdir: Path) -> AsyncIterator[OnDiscord]:
+async def discord(
+    inputs: PlatformInputs, clock: ManualClock, workdir: Path
+) -> AsyncIterator[OnDiscord]:
     """Guild A, where Olga has Manage Server."""
     del workdir
     async with running_fake_discord() as fake:
-        settings = runtime.settings.model_copy(
+        settings = inputs.settings.model_copy(
             update={"discord_token": "test-token", "discord_api_url": fake.api_url}
         )
-        service = await started(runtime.core, settings)
+        service = await started(PlatformInputs(inputs.core, settings, inputs.lookups))
         try:
             yield OnDiscord(DiscordDriver(service, fake), clock)
         finally:

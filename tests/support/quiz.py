@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.content.loader import ContentLibrary
 from bot.content.quiz_schema import Question
 from bot.messages import Button, Header, Reply, Section
-from tests.support.driver import BotDriver
+from testkit.driver import BotDriver
 
 
 def is_question(reply: Reply) -> bool:

@@ -13,12 +13,12 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from adapters.composition import Runtime
-from adapters.serve import health_routes
-from adapters.slack_adapter.service import SlackService, build_slack_service
+from adapters.platform_service import PlatformInputs
+from adapters.slack_adapter.service import SlackService
+from app.serve import health_routes
 from bot.config import Settings
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import (
+from testkit.fake_slack import FakeSlack
+from testkit.slack_requests import (
     JSON,
     SIGNING_SECRET,
     event_callback,
@@ -152,12 +152,11 @@ async def start_fake_slack() -> FakeSlack:
     return fake
 
 
-async def start_slack(runtime: Runtime, fake: FakeSlack) -> SlackHarness:
+async def start_slack(inputs: PlatformInputs, fake: FakeSlack) -> SlackHarness:
     """What ``pivotbot serve`` does for Slack, on a free loopback port."""
-    service = build_slack_service(runtime)
-    runtime.core.directories[service.platform] = service.directory
+    service = SlackService(inputs)
     app = web.Application()
-    app.add_routes(health_routes(runtime))
+    app.add_routes(health_routes(inputs.lookups))
     service.add_routes(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

@@ -46,7 +46,7 @@ def replay(transcript: Transcript, workdir: Path) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *transcript.command],
+        [sys.executable, "-m", "app.cli", *transcript.command],
         input="".join(f"{line}\n" for line in transcript.inputs),
         cwd=workdir,
         env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},

@@ -7,18 +7,17 @@ with ``Retry-After``.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
+import re
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-SAFETY_TIMEOUT = 20.0  # only so a broken test fails instead of hanging; never an assertion
+from testkit.local_server import LocalServer
 
 
 @dataclass
@@ -37,16 +36,9 @@ class Posted:
     at: float = field(default_factory=time.perf_counter)
 
 
-@dataclass
-class Failure:
-    status: int
-    error: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class FakeSlack:
+class FakeSlack(LocalServer[Call]):
     def __init__(self) -> None:
-        self.calls: list[Call] = []
+        super().__init__()
         self.responses: list[Posted] = []
         self.uploads: dict[str, bytes] = {}
         self.socket_acks: list[dict[str, Any]] = []
@@ -54,43 +46,24 @@ class FakeSlack:
         self.channels: dict[str, dict[str, Any]] = {}
         self.team_of_token: dict[str, str] = {"xoxb-test": "T1"}
         self.team_of_code: dict[str, str] = {}
-        self._failures: dict[str, deque[Failure]] = defaultdict(deque)
-        self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # --- lifecycle ---
 
-    async def start(self, port: int = 0) -> FakeSlack:
-        app = web.Application()
-        app.add_routes(
-            [
-                web.route("*", "/api/{method}", self._api),
-                web.post("/respond/{key}", self._respond),
-                web.post("/upload/{file_id}", self._upload),
-                web.get("/socket", self._socket),
-                web.get("/_fake/responses/{key}", self._await_response),
-                web.get("/_fake/calls/{method}", self._await_calls),
-            ]
-        )
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        return self
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.route("*", "/api/{method}", self._api),
+            web.post("/respond/{key}", self._respond),
+            web.post("/upload/{file_id}", self._upload),
+            web.get("/socket", self._socket),
+            web.get("/_fake/responses/{key}", self._await_response),
+            web.get("/_fake/calls/{method}", self._await_calls),
+        ]
 
-    async def stop(self) -> None:
+    async def closing(self) -> None:
         for socket in self._sockets:
             await socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -102,11 +75,12 @@ class FakeSlack:
     # --- what the test asks for ---
 
     def fail(self, method: str, error: str, times: int = 1) -> None:
-        self._failures[method].extend(Failure(200, error) for _ in range(times))
+        self.fail_next(re.escape(method), 200, {"ok": False, "error": error}, times=times)
 
     def rate_limit(self, method: str, retry_after: int, times: int = 1) -> None:
-        failure = Failure(429, "ratelimited", {"Retry-After": str(retry_after)})
-        self._failures[method].extend(failure for _ in range(times))
+        body = {"ok": False, "error": "ratelimited"}
+        headers = {"Retry-After": str(retry_after)}
+        self.fail_next(re.escape(method), 429, body, headers, times)
 
     def add_user(self, user_id: str, name: str, *, admin: bool = False) -> None:
         self.users[user_id] = {
@@ -120,7 +94,7 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method]
 
     async def wait_for_calls(self, method: str, count: int = 1) -> list[Call]:
-        await self._wait(lambda: len(self.calls_to(method)) >= count, f"{count} x {method}")
+        await self.wait_for(lambda: len(self.calls_to(method)) >= count, f"{count} x {method}")
         return self.calls_to(method)
 
     def responses_to(self, key: str) -> list[Posted]:
@@ -128,31 +102,19 @@ class FakeSlack:
 
     async def wait_for_responses(self, key: str, count: int = 1) -> list[Posted]:
         """The bodies posted to the response URL ``key``, once there are ``count`` of them."""
-        await self._wait(lambda: len(self.responses_to(key)) >= count, f"{count} posts to {key}")
+        await self.wait_for(lambda: len(self.responses_to(key)) >= count, f"{count} posts to {key}")
         return self.responses_to(key)
 
     async def push(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Send a Socket Mode envelope to the connected app and return its acknowledgement."""
-        await self._wait(lambda: bool(self._sockets), "a Socket Mode connection")
+        await self.wait_for(lambda: bool(self._sockets), "a Socket Mode connection")
         await self._sockets[-1].send_str(json.dumps(envelope))
         envelope_id = envelope["envelope_id"]
-        await self._wait(
+        await self.wait_for(
             lambda: any(a.get("envelope_id") == envelope_id for a in self.socket_acks),
             f"the ack of envelope {envelope_id}",
         )
         return next(a for a in self.socket_acks if a.get("envelope_id") == envelope_id)
-
-    async def _wait(self, done: Callable[[], bool], what: str) -> None:
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(done), SAFETY_TIMEOUT)
-            except TimeoutError:
-                seen = [c.method for c in self.calls]
-                raise AssertionError(f"never got {what}; calls so far: {seen}") from None
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     # --- the Web API ---
 
@@ -162,15 +124,10 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         token = args.pop("token", None) or token
-        self.calls.append(Call(method, token, args))
-        await self._notify()
-        if self._failures[method]:
-            failure = self._failures[method].popleft()
-            return web.json_response(
-                {"ok": False, "error": failure.error},
-                status=failure.status,
-                headers=failure.headers,
-            )
+        await self.record(Call(method, token, args))
+        failure = self.failure_for(method)
+        if failure is not None:
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         answer = self._answers().get(method)
         result = {"error": "unknown_method"} if answer is None else answer(token, args)
         return web.json_response({"ok": "error" not in result, **result})
@@ -267,12 +224,12 @@ class FakeSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(Posted(request.match_info["key"], await request.json()))
-        await self._notify()
+        await self.changed()
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
-        await self._notify()
+        await self.changed()
         return web.Response(text="OK")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -280,11 +237,11 @@ class FakeSlack:
         await socket.prepare(request)
         self._sockets.append(socket)
         await socket.send_str(json.dumps({"type": "hello", "num_connections": 1}))
-        await self._notify()
+        await self.changed()
         async for frame in socket:
             if frame.type == WSMsgType.TEXT:
                 self.socket_acks.append(json.loads(frame.data))
-                await self._notify()
+                await self.changed()
         return socket
 
 

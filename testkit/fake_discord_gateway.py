@@ -6,15 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 from aiohttp import WSMsgType, web
 
-from tests.support.discord_payloads import APP_ID, BOT_ID, TIMESTAMP, bot_user
-
-if TYPE_CHECKING:
-    from tests.support.fake_discord import FakeDiscord
+from testkit.discord_payloads import APP_ID, BOT_ID, TIMESTAMP, bot_user
 
 EVERYONE = discord.Permissions(
     view_channel=True,
@@ -113,8 +110,15 @@ class FakeGuild:
         }
 
 
+class Resumable(Protocol):
+    """Where a client reconnects to: the fake Discord serving this gateway."""
+
+    @property
+    def gateway_url(self) -> str: ...
+
+
 class FakeGateway:
-    def __init__(self, fake: FakeDiscord) -> None:
+    def __init__(self, fake: Resumable) -> None:
         self._fake = fake
         self.guilds: dict[int, FakeGuild] = {}
         self.identify: dict[str, Any] | None = None

@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
+from adapters.platform_service import PlatformInputs, StartupError
 from bot.config import Settings
 from bot.content.loader import ContentError, ContentLibrary, load_library
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
+from bot.messages import DISCORD, SLACK
 from bot.ports import Clock, Outbox
 from scheduler.jobs import DueJobs
 from scheduler.rate_limits import RateCap, SendLimiter
-
-
-class StartupError(Exception):
-    """A problem a person must fix before the bot can start; printed as one line."""
 
 
 def configure_logging(settings: Settings, quiet_by_default: bool = False) -> None:
@@ -57,12 +55,14 @@ async def migrate_async(url: str) -> None:
 
 def rate_caps(settings: Settings) -> dict[str, RateCap]:
     return {
-        "slack": RateCap(settings.slack_send_rate_per_workspace, settings.slack_send_rate_total),
-        "discord": RateCap(settings.discord_send_rate_per_guild, settings.discord_send_rate_total),
+        SLACK: RateCap(settings.slack_send_rate_per_workspace, settings.slack_send_rate_total),
+        DISCORD: RateCap(settings.discord_send_rate_per_guild, settings.discord_send_rate_total),
     }
 
 
 def due_jobs(runtime: Runtime, outboxes: dict[str, Outbox]) -> DueJobs:
+    """The one job runner, with the one rate limiter, that serve, ``jobs run-due`` and the
+    console's ``:due`` all use."""
     settings = runtime.settings
     return DueJobs(
         runtime.core.sessions,
@@ -76,13 +76,19 @@ def due_jobs(runtime: Runtime, outboxes: dict[str, Outbox]) -> DueJobs:
 
 @dataclass
 class Runtime:
-    """What every entry point needs: settings, an engine, the core."""
+    """What every entry point needs: settings, the engines, the core."""
 
     settings: Settings
     engine: AsyncEngine
+    lookups: AsyncEngine  # deferred transactions, for reads that must never wait for a writer
     core: PivotCore
 
+    @property
+    def platform_inputs(self) -> PlatformInputs:
+        return PlatformInputs(self.core, self.settings, self.lookups)
+
     async def close(self) -> None:
+        await self.lookups.dispose()
         await self.engine.dispose()
 
 
@@ -96,4 +102,5 @@ def build_runtime(
         content=content or load_content(),
         settings=settings,
     )
-    return Runtime(settings=settings, engine=engine, core=core)
+    lookups = create_engine(settings.database_url, immediate=False)
+    return Runtime(settings=settings, engine=engine, lookups=lookups, core=core)

@@ -10,21 +10,16 @@ from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
-from adapters.composition import (
-    StartupError,
-    build_runtime,
-    configure_logging,
-    load_content,
-    migrate,
-)
 from adapters.console_adapter.demo import ensure_demo
 from adapters.console_adapter.outbox import ConsoleOutbox
 from adapters.console_adapter.repl import run_console
 from adapters.console_adapter.session import ConsoleSession
+from adapters.platform_service import StartupError
+from app.composition import build_runtime, configure_logging, due_jobs, load_content, migrate
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
-from scheduler.jobs import DueJobs
+from bot.messages import CONSOLE
 
 DEFAULT_CONSOLE_USER = "ada"
 
@@ -113,7 +108,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "console":
             return _console(settings, args.db, args.now, args.as_name)
         case "jobs":
-            from adapters import jobs_commands
+            from app import jobs_commands
 
             if args.jobs_command == "run-due":
                 return asyncio.run(jobs_commands.run_due(settings, args.now))
@@ -135,7 +130,7 @@ def _serve(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from adapters.serve import serve
+    from app.serve import serve
 
     return asyncio.run(serve(settings))
 
@@ -154,11 +149,9 @@ async def _console_async(
 ) -> int:
     runtime = build_runtime(settings, clock, content)
     try:
-        await ensure_demo(
-            runtime.core.sessions, clock.now(), settings.default_timezone, as_name.lower()
-        )
+        await ensure_demo(runtime.core, settings.default_timezone, as_name.lower())
         outbox = ConsoleOutbox()
-        jobs = DueJobs(runtime.core.sessions, clock, content, {"console": outbox})
+        jobs = due_jobs(runtime, {CONSOLE: outbox})
         session = ConsoleSession(runtime.core, clock, as_name, jobs=jobs, outbox=outbox)
         return await run_console(session)
     finally:

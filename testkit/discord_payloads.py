@@ -78,7 +78,9 @@ class ChannelRef:
     type: int = 0
 
 
-def _base(kind: int, data: dict[str, Any], by: Person, guild: int | None, channel: int) -> dict:
+def _base(
+    kind: int, data: dict[str, Any], by: Person, guild: int | None, channel: int
+) -> dict[str, Any]:
     interaction_id = next_id()
     payload: dict[str, Any] = {
         "id": str(interaction_id),

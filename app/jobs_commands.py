@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.composition import build_runtime, due_jobs, migrate_async
 from adapters.console_adapter.outbox import ConsoleOutbox
-from adapters.serve import build_services
+from app.composition import build_runtime, due_jobs, migrate_async
+from app.platforms import build_sendings
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
+from bot.messages import CONSOLE
 from bot.ports import Clock, Outbox
 from scheduler.status import outbox_status
 
@@ -22,20 +23,20 @@ async def run_due(settings: Settings, now: datetime | None) -> int:
     await migrate_async(settings.database_url)
     runtime = build_runtime(settings, _clock(now))
     console = ConsoleOutbox()
-    outboxes: dict[str, Outbox] = {"console": console}
-    services = build_services(runtime)
+    outboxes: dict[str, Outbox] = {CONSOLE: console}
+    sendings = build_sendings(runtime.platform_inputs)
     try:
-        for service in services:
-            await service.start_outbound()
-            outboxes[service.platform] = service.outbox
+        for sending in sendings:
+            await sending.start()
+            outboxes[sending.platform] = sending.outbox
         planned, delivered = await due_jobs(runtime, outboxes).run_due()
         for line in console.take():
             print(line)
         print(f"planned: {planned.describe()}")
         print(f"delivered: {delivered.describe()}")
     finally:
-        for service in reversed(services):
-            await service.stop()
+        for sending in reversed(sendings):
+            await sending.stop()
         await runtime.close()
     return 0
 

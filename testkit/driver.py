@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.clock import ManualClock
 from bot.core import PivotCore
-from bot.messages import Address, ArgValue, ChatUser, Invocation, Reply
+from bot.messages import CONSOLE, Address, ArgValue, ChatUser, Invocation, Reply
 
 _request_ids = itertools.count(1)
 
@@ -17,7 +17,7 @@ _request_ids = itertools.count(1)
 class BotDriver:
     core: PivotCore
     clock: ManualClock
-    platform: str = "console"
+    platform: str = CONSOLE
     tenant: str = "acme"
     admins: set[str] = field(default_factory=set)
 

@@ -9,9 +9,10 @@ import signal
 
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.composition import Runtime, build_runtime, due_jobs, migrate_async
-from adapters.platform_service import PlatformService
+from app.composition import build_runtime, due_jobs, migrate_async
+from app.platforms import build_services
 from bot.clock import SystemClock
 from bot.config import Settings
 from scheduler.runtime import SchedulerRuntime
@@ -19,25 +20,10 @@ from scheduler.runtime import SchedulerRuntime
 log = logging.getLogger(__name__)
 
 
-def build_services(runtime: Runtime) -> list[PlatformService]:
-    """The platforms whose settings are present; imported lazily so an unused SDK costs nothing."""
-    services: list[PlatformService] = []
-    settings = runtime.settings
-    if settings.slack_configured:
-        from adapters.slack_adapter.service import build_slack_service
-
-        services.append(build_slack_service(runtime))
-    if settings.discord_configured:
-        from adapters.discord_adapter.service import build_discord_service
-
-        services.append(build_discord_service(runtime))
-    return services
-
-
-def health_routes(runtime: Runtime) -> list[web.RouteDef]:
+def health_routes(engine: AsyncEngine) -> list[web.RouteDef]:
     async def healthz(_request: web.Request) -> web.Response:
         try:
-            async with runtime.engine.connect() as connection:
+            async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as exc:  # any failure means "not healthy", never a traceback
             log.warning("health check failed: %s", exc)
@@ -50,12 +36,9 @@ def health_routes(runtime: Runtime) -> list[web.RouteDef]:
 async def serve(settings: Settings) -> int:
     await migrate_async(settings.database_url)
     runtime = build_runtime(settings, SystemClock())
-    services = build_services(runtime)
-    for service in services:
-        if service.directory is not None:
-            runtime.core.directories[service.platform] = service.directory
+    services = build_services(runtime.platform_inputs)
     app = web.Application()
-    app.add_routes(health_routes(runtime))
+    app.add_routes(health_routes(runtime.engine))
     for service in services:
         service.add_routes(app)
     runner = web.AppRunner(app, access_log=None)

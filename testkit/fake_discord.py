@@ -7,28 +7,20 @@ matching calls answer 429 or an error code such as 50007.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
-from tests.support.discord_payloads import (
-    APP_ID,
-    BOT_ID,
-    TIMESTAMP,
-    bot_user,
-    user_json,
-)
-from tests.support.fake_discord_gateway import FakeGateway, FakeGuild
+from testkit.discord_payloads import APP_ID, BOT_ID, TIMESTAMP, bot_user, user_json
+from testkit.fake_discord_gateway import FakeGateway, FakeGuild
+from testkit.local_server import LocalServer
 
 API = "/api/v10"
-WAIT = 10.0  # a failsafe against a hung test, never an assertion about speed
 
 
 @dataclass
@@ -41,30 +33,16 @@ class Call:
     at: float = field(default_factory=time.perf_counter)  # when it arrived, for bench/
 
 
-@dataclass
-class Failure:
-    method: str
-    path: re.Pattern[str]
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str]
-    times: int
-
-
-class FakeDiscord:
+class FakeDiscord(LocalServer[Call]):
     def __init__(self) -> None:
-        self.calls: list[Call] = []
+        super().__init__()
         self.users: dict[int, dict[str, Any]] = {}
         self.closed_dms: set[int] = set()
         self.token = "test-token"  # the only bot token this Discord accepts
         self.gateway = FakeGateway(self)
-        self._failures: list[Failure] = []
         self._ids = itertools.count(1_300_000_000_000_000_000)
         self._answered: set[str] = set()
         self._dm_channels: dict[int, int] = {}  # DM channel id -> user id
-        self._changed = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # --- set-up ---
 
@@ -97,7 +75,7 @@ class FakeDiscord:
             headers["Retry-After"] = str(retry_after)
         if via:
             headers["Via"] = "1.1 google"
-        self._failures.append(Failure(method, re.compile(path), status, body, headers, times))
+        self.fail_next(f"{re.escape(method)} {path}", status, body, headers, times)
 
     @property
     def api_url(self) -> str:
@@ -107,36 +85,20 @@ class FakeDiscord:
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/gateway", self.gateway.handle)
-        app.router.add_route("*", API + "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/gateway", self.gateway.handle),
+            web.route("*", API + "/{tail:.*}", self._handle),
+        ]
 
-    async def stop(self) -> None:
+    async def closing(self) -> None:
         await self.gateway.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # --- reading what happened ---
 
     def find(self, method: str, pattern: str) -> list[Call]:
         regex = re.compile(pattern)
         return [c for c in self.calls if c.method == method and regex.fullmatch(c.path)]
-
-    async def wait_for(self, predicate: Callable[[], Any]) -> Any:
-        """Wake on every call the fake records until ``predicate`` holds."""
-        async with asyncio.timeout(WAIT):
-            while True:
-                found = predicate()
-                if found:
-                    return found
-                self._changed.clear()
-                await self._changed.wait()
 
     def messages_to(self, channel_id: int) -> list[Call]:
         return self.find("POST", f"/channels/{channel_id}/messages")
@@ -154,23 +116,17 @@ class FakeDiscord:
         body, files = await _read_body(request)
         auth = request.headers.get("Authorization")
         if auth is not None and auth != f"Bot {self.token}":
-            self._record(Call(request.method, path, body, files, 401))
+            await self.record(Call(request.method, path, body, files, 401))
             return _json({"code": 0, "message": "401: Unauthorized"}, 401)
-        for failure in self._failures:
-            matches = failure.method == request.method and failure.path.fullmatch(path)
-            if failure.times > 0 and matches:
-                failure.times -= 1
-                self._record(Call(request.method, path, body, files, failure.status))
-                return _json(failure.body, failure.status, failure.headers)
+        failure = self.failure_for(f"{request.method} {path}")
+        if failure is not None:
+            await self.record(Call(request.method, path, body, files, failure.status))
+            return _json(failure.body, failure.status, failure.headers)
         status, answer = self._answer(request.method, path, body, files)
-        self._record(Call(request.method, path, body, files, status))
+        await self.record(Call(request.method, path, body, files, status))
         if answer is None:
             return web.Response(status=status)
         return _json(answer, status)
-
-    def _record(self, call: Call) -> None:
-        self.calls.append(call)
-        self._changed.set()
 
     def _answer(
         self, method: str, path: str, body: Any, files: dict[str, bytes]
