@@ -16,8 +16,8 @@ from bot.content.loader import ContentLibrary
 from bot.db.models import Checkin, Cohort, CohortAdmin, Delivery, Member
 from bot.messages import Reply
 from bot.services.outbox import delivery_row
-from bot.services.weekly_post import weekly_leaderboard_post
 from bot.views.reminders import admin_digest_reply, no_channel_reply
+from bot.views.weekly_post import weekly_leaderboard_post
 from scheduler.timing import Slot, latest_slot
 
 
