@@ -21,7 +21,7 @@ from adapters.slack_adapter.home import refresh_home
 from adapters.slack_adapter.payloads import team_of
 from adapters.slack_adapter.people import PLATFORM, People
 from bot.core import PivotCore
-from bot.services.outbox import cancel_pending
+from bot.services.deliveries import cancel_pending
 from bot.services.tenancy import ensure_tenant
 
 log = logging.getLogger(__name__)
