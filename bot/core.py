@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands.context import Args, Context, UsageError, one_line
-from bot.commands.parsing import Registry, parse_text, validate
-from bot.commands.registry import default_registry
-from bot.commands.spec import CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.errors import UsageError, one_line
+from bot.commands.parsing import parse_text, validate
+from bot.commands.spec import Args, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
 from bot.db.models import HandledRequest

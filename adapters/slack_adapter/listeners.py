@@ -34,7 +34,7 @@ from adapters.slack_adapter.payloads import team_of
 from adapters.slack_adapter.people import PLATFORM, People
 from adapters.slack_adapter.replies import Replies
 from adapters.slack_adapter.slack_text import fit, typed_text
-from bot.commands.context import UsageError
+from bot.commands.errors import UsageError
 from bot.commands.parsing import field_problems
 from bot.commands.spec import CommandSpec
 from bot.core import PivotCore

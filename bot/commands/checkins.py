@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.commands.context import Context
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Checkin, Pause
 from bot.domain.weeks import week_of
 from bot.messages import Actions, Invocation, Reply, Section

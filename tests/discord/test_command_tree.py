@@ -8,10 +8,8 @@ from typing import Any
 import discord
 
 from adapters.discord_adapter.service import DiscordService
-from bot.commands.context import Context
-from bot.commands.parsing import Registry
-from bot.commands.registry import default_registry
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.messages import Invocation, Reply, Section

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.commands.context import Context
-from bot.commands.parsing import Registry
-from bot.commands.registry import default_registry
-from bot.commands.spec import CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.spec import CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.messages import Actions, Button, Invocation, Reply, Section
