@@ -7,6 +7,7 @@ out (catch-up), and an older one still waiting is skipped as stale when its next
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import assert_never
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,27 +41,54 @@ async def cohort_deliveries(
     deliveries: list[PlannedDelivery] = []
     for cohort, slot, keys in due:
         new = [key for key in keys if key not in planned]
-        if any(key.kind is DeliveryKind.LEADERBOARD for key in new):
-            deliveries.append(await _leaderboard_post(session, cohort, slot, now, content))
-        deliveries.extend(
-            PlannedDelivery(key, cohort.tenant_id, no_channel_reply(cohort.name), user_id=key.admin)
-            for key in new
-            if key.kind is DeliveryKind.NO_CHANNEL
-        )
-        digests = [key for key in new if key.kind is DeliveryKind.DIGEST]
-        digest = await _digest(session, cohort, slot) if digests else None
-        if digest is not None:
-            deliveries.extend(
-                PlannedDelivery(
-                    key,
-                    cohort.tenant_id,
-                    digest,
-                    user_id=key.admin,
-                    period=str(slot.week),
-                    stale_after=slot.at + timedelta(days=7),
-                )
-                for key in digests
-            )
+        wants_digest = any(key.kind is DeliveryKind.DIGEST for key in new)
+        digest = await _digest(session, cohort, slot) if wants_digest else None
+        for key in new:
+            match key.kind:
+                case DeliveryKind.LEADERBOARD:
+                    # The boards as they stood at the slot's week: a catch-up shows its own.
+                    post = await weekly_leaderboard_post(
+                        session, cohort, now, content, week=slot.week
+                    )
+                    deliveries.append(
+                        PlannedDelivery(
+                            key,
+                            cohort.tenant_id,
+                            post,
+                            channel_id=cohort.channel_id,
+                            period=str(slot.week),
+                            stale_after=slot.at + timedelta(days=7),
+                        )
+                    )
+                case DeliveryKind.NO_CHANNEL:
+                    reply = no_channel_reply(cohort.name)
+                    deliveries.append(
+                        PlannedDelivery(key, cohort.tenant_id, reply, user_id=key.admin)
+                    )
+                case DeliveryKind.DIGEST if digest is not None:
+                    deliveries.append(
+                        PlannedDelivery(
+                            key,
+                            cohort.tenant_id,
+                            digest,
+                            user_id=key.admin,
+                            period=str(slot.week),
+                            stale_after=slot.at + timedelta(days=7),
+                        )
+                    )
+                case DeliveryKind.DIGEST:
+                    pass  # nobody quiet or unreachable: no digest this week
+                case (
+                    DeliveryKind.NUDGE
+                    | DeliveryKind.QUIET
+                    | DeliveryKind.GATE
+                    | DeliveryKind.MANAGER
+                    | DeliveryKind.MANAGER_AGAIN
+                    | DeliveryKind.ANNOUNCEMENT
+                ):
+                    raise ValueError(f"a {key.kind} is not planned for a cohort")
+                case _:
+                    assert_never(key.kind)
     return deliveries
 
 
@@ -72,20 +100,6 @@ def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
         keys = [DeliveryKey(DeliveryKind.NO_CHANNEL, cohort.id, admin=a) for a in admins]
     keys += [DeliveryKey(DeliveryKind.DIGEST, cohort.id, week=slot.week, admin=a) for a in admins]
     return keys
-
-
-async def _leaderboard_post(
-    session: AsyncSession, cohort: Cohort, slot: Slot, now: datetime, content: ContentLibrary
-) -> PlannedDelivery:
-    """The boards as they stood at the slot's week, so a catch-up post shows its own week."""
-    return PlannedDelivery(
-        DeliveryKey(DeliveryKind.LEADERBOARD, cohort.id, week=slot.week),
-        cohort.tenant_id,
-        await weekly_leaderboard_post(session, cohort, now, content, week=slot.week),
-        channel_id=cohort.channel_id,
-        period=str(slot.week),
-        stale_after=slot.at + timedelta(days=7),
-    )
 
 
 async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | None:

@@ -109,7 +109,7 @@ async def find_due_members(
         )
     planned = await find_planned(session, [key for w in wanted for key in w.all_keys()])
     silences = await _silences(session, [w.member.id for w in wanted if w.weekly])
-    due = [w.unless(planned, silences) for w in wanted]
+    due = [w.due(planned, silences) for w in wanted]
     return [d for d in due if d.keys]
 
 
@@ -127,10 +127,10 @@ class _Wanted:
     def all_keys(self) -> list[DeliveryKey]:
         return [*self.weekly, *([self.manager] if self.manager else []), *self.gate]
 
-    def unless(
+    def due(
         self, planned: Mapping[DeliveryKey, str | None], silences: Mapping[int, Silence]
     ) -> MemberDue:
-        """What is left once everything planned already is taken out."""
+        """What is due once everything planned already is taken out."""
         keys: list[DeliveryKey] = []
         if self.weekly and not any(key in planned for key in self.weekly):
             kind = nudge_kind(silences.get(self.member.id, Silence(None, 0, None)), self.week)
