@@ -60,13 +60,13 @@ async def measure(url: str, people: list[tuple[str, int]], samples: int) -> None
         }
 
     for user_id, _phase in people[:50]:  # warm caches and the connection pool
-        await core.handle(invocation("status", user_id))
+        await core.answer(invocation("status", user_id))
     timings: dict[str, list[float]] = {"status": [], "checkin": [], "done": []}
     for _ in range(samples):
         user_id, phase = rng.choice(people)
         for name, text in commands(user_id, phase).items():
             started = time.perf_counter()
-            reply = await core.handle(invocation(text, user_id))
+            reply = await core.answer(invocation(text, user_id))
             timings[name].append((time.perf_counter() - started) * 1000)
             if reply.is_error:
                 raise SystemExit(f"{name} failed during the benchmark: {reply.text}")

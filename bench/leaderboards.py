@@ -267,7 +267,7 @@ async def run(url: str, members: int, runs: int) -> None:
                 user = ChatUser("console", "bench", rng.choice(viewers), "bench")
                 inv = Invocation(None, {}, command, user, Address("console", "bench"))
                 began = time.perf_counter()
-                reply = await core.handle(inv)
+                reply = await core.answer(inv)
                 if run_number >= WARM_UP:
                     samples.append(time.perf_counter() - began)
                 assert not reply.is_error, reply.text
@@ -286,7 +286,7 @@ async def run(url: str, members: int, runs: int) -> None:
             for _ in range(count):
                 inv = Invocation(None, {}, command, admin, Address("console", "bench"))
                 began = time.perf_counter()
-                reply = await core.handle(inv)
+                reply = await core.answer(inv)
                 samples.append(time.perf_counter() - began)
                 assert not reply.is_error, reply.text
             print(_summary(f"/pivot {command}", samples))

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bug_reply import bug_line
-from bot.commands.context import Args, Context, UsageError, one_line
-from bot.commands.parsing import Registry, parse_text, validate
-from bot.commands.registry import default_registry
-from bot.commands.spec import CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.errors import UsageError, one_line
+from bot.commands.parsing import parse_text, validate
+from bot.commands.spec import Args, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
 from bot.db.models import HandledRequest
@@ -48,7 +48,8 @@ class PivotCore:
         """What adapters keep or look up outside a command (see ``bot.platform_records``)."""
         return PlatformRecords(self.sessions, self.clock, self.content)
 
-    async def handle(self, inv: Invocation) -> Reply:
+    async def answer(self, inv: Invocation) -> Reply:
+        """Answer one invocation: always a reply, never an exception, and all its writes or none."""
         try:
             spec, args = self.resolve(inv)
         except UsageError as exc:

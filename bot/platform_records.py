@@ -17,7 +17,7 @@ from bot.content.loader import ContentLibrary
 from bot.messages import ArgValue, ChatUser, MilestoneChoice
 from bot.ports import Clock
 from bot.services.buttons import load_button_args, store_button_args
-from bot.services.outbox import cancel_pending
+from bot.services.deliveries import cancel_pending
 from bot.services.pending_milestones import pending_milestones
 from bot.services.request_log import claim_request
 from bot.services.tenancy import ensure_cohort, ensure_tenant, member_tenant_ids

@@ -7,96 +7,99 @@ out (catch-up), and an older one still waiting is skipped as stale when its next
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import assert_never
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Checkin, Cohort, CohortAdmin, Delivery, Member
+from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus, PlannedDelivery
 from bot.messages import Reply
-from bot.services.outbox import delivery_row
-from bot.services.weekly_post import weekly_leaderboard_post
+from bot.services.deliveries import find_planned
 from bot.views.reminders import admin_digest_reply, no_channel_reply
+from bot.views.weekly_post import weekly_leaderboard_post
 from scheduler.timing import Slot, latest_slot
 
 
-async def cohort_delivery_rows(
+async def cohort_deliveries(
     session: AsyncSession, now: datetime, content: ContentLibrary
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+) -> list[PlannedDelivery]:
     admins: dict[int, list[str]] = {}
     for cohort_id, user_id in await session.execute(
         select(CohortAdmin.cohort_id, CohortAdmin.user_id)
     ):
         admins.setdefault(cohort_id, []).append(user_id)
-    planned = set(
-        await session.scalars(
-            select(Delivery.idempotency_key).where(
-                Delivery.kind.in_(("leaderboard", "digest", "no-channel")),
-                or_(Delivery.kind == "no-channel", Delivery.created_at >= now - timedelta(days=8)),
-            )
-        )
-    )
+    due: list[tuple[Cohort, Slot, list[DeliveryKey]]] = []
     for cohort in await session.scalars(select(Cohort)):
         slot = latest_slot(
             now, cohort.leaderboard_weekday, cohort.leaderboard_time, cohort.timezone
         )
-        if slot.at < cohort.created_at:
-            continue
-        if cohort.channel_id:
-            if f"leaderboard:{cohort.id}:{slot.week}" not in planned:
-                rows.append(await _leaderboard_row(session, cohort, slot, now, content))
-        else:
-            rows.extend(
-                delivery_row(
-                    tenant_id=cohort.tenant_id,
-                    kind="no-channel",
-                    key=f"nochannel:{cohort.id}:{admin}",
-                    reply=no_channel_reply(cohort.name),
-                    now=now,
-                    user_id=admin,
-                )
-                for admin in admins.get(cohort.id, [])
-                if f"nochannel:{cohort.id}:{admin}" not in planned
-            )
-        cohort_admins = [
-            a
-            for a in admins.get(cohort.id, [])
-            if f"digest:{cohort.id}:{a}:{slot.week}" not in planned
-        ]
-        digest = await _digest(session, cohort, slot) if cohort_admins else None
-        if digest is not None:
-            rows.extend(
-                delivery_row(
-                    tenant_id=cohort.tenant_id,
-                    kind="digest",
-                    key=f"digest:{cohort.id}:{admin}:{slot.week}",
-                    reply=digest,
-                    now=now,
-                    user_id=admin,
-                    period=str(slot.week),
-                    stale_after=slot.at + timedelta(days=7),
-                )
-                for admin in cohort_admins
-            )
-    return rows
+        if slot.at >= cohort.created_at:
+            due.append((cohort, slot, _keys(cohort, slot, admins.get(cohort.id, []))))
+    planned = await find_planned(session, [key for _, _, keys in due for key in keys])
+    deliveries: list[PlannedDelivery] = []
+    for cohort, slot, keys in due:
+        new = [key for key in keys if key not in planned]
+        wants_digest = any(key.kind is DeliveryKind.DIGEST for key in new)
+        digest = await _digest(session, cohort, slot) if wants_digest else None
+        for key in new:
+            match key.kind:
+                case DeliveryKind.LEADERBOARD:
+                    # The boards as they stood at the slot's week: a catch-up shows its own.
+                    post = await weekly_leaderboard_post(
+                        session, cohort, now, content, week=slot.week
+                    )
+                    deliveries.append(
+                        PlannedDelivery(
+                            key,
+                            cohort.tenant_id,
+                            post,
+                            channel_id=cohort.channel_id,
+                            period=str(slot.week),
+                            stale_after=slot.at + timedelta(days=7),
+                        )
+                    )
+                case DeliveryKind.NO_CHANNEL:
+                    reply = no_channel_reply(cohort.name)
+                    deliveries.append(
+                        PlannedDelivery(key, cohort.tenant_id, reply, user_id=key.admin)
+                    )
+                case DeliveryKind.DIGEST if digest is not None:
+                    deliveries.append(
+                        PlannedDelivery(
+                            key,
+                            cohort.tenant_id,
+                            digest,
+                            user_id=key.admin,
+                            period=str(slot.week),
+                            stale_after=slot.at + timedelta(days=7),
+                        )
+                    )
+                case DeliveryKind.DIGEST:
+                    pass  # nobody quiet or unreachable: no digest this week
+                case (
+                    DeliveryKind.NUDGE
+                    | DeliveryKind.QUIET
+                    | DeliveryKind.GATE
+                    | DeliveryKind.MANAGER
+                    | DeliveryKind.MANAGER_AGAIN
+                    | DeliveryKind.ANNOUNCEMENT
+                ):
+                    raise ValueError(f"a {key.kind} is not planned for a cohort")
+                case _:
+                    assert_never(key.kind)
+    return deliveries
 
 
-async def _leaderboard_row(
-    session: AsyncSession, cohort: Cohort, slot: Slot, now: datetime, content: ContentLibrary
-) -> dict[str, Any]:
-    """The boards as they stood at the slot's week, so a catch-up post shows its own week."""
-    return delivery_row(
-        tenant_id=cohort.tenant_id,
-        kind="leaderboard",
-        key=f"leaderboard:{cohort.id}:{slot.week}",
-        reply=await weekly_leaderboard_post(session, cohort, now, content, week=slot.week),
-        now=now,
-        channel_id=cohort.channel_id,
-        period=str(slot.week),
-        stale_after=slot.at + timedelta(days=7),
-    )
+def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
+    """The cohort's post (or, with no channel, each admin's one note) and each admin's digest."""
+    if cohort.channel_id:
+        keys = [DeliveryKey(DeliveryKind.LEADERBOARD, cohort.id, week=slot.week)]
+    else:
+        keys = [DeliveryKey(DeliveryKind.NO_CHANNEL, cohort.id, admin=a) for a in admins]
+    keys += [DeliveryKey(DeliveryKind.DIGEST, cohort.id, week=slot.week, admin=a) for a in admins]
+    return keys
 
 
 async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | None:
@@ -115,8 +118,8 @@ async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | 
             .outerjoin(last, last.c.member_id == Member.id)
             .where(
                 Member.id.in_(in_cohort),
-                Delivery.kind == "quiet",
-                Delivery.status == "sent",
+                Delivery.kind == DeliveryKind.QUIET,
+                Delivery.status == DeliveryStatus.SENT,
                 or_(last.c.week.is_(None), Delivery.period > last.c.week),
             )
             .distinct()

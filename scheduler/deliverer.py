@@ -23,10 +23,10 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Delivery, Member, Tenant
+from bot.domain.deliveries import WAITING, DeliveryStatus
 from bot.messages import Address, ChatUser
 from bot.ports import Clock, DeliveryResult, Outbox, RetryAfter, Sent, Undeliverable
 from bot.reply_codec import reply_from_dict
-from bot.services.outbox import WAITING
 from scheduler.delivery_records import Outcome, OutcomeWriter
 from scheduler.rate_limits import SendLimiter
 from scheduler.timing import MAX_ATTEMPTS, retry_delay
@@ -110,7 +110,7 @@ class Deliverer:
                     Delivery.stale_after.is_not(None),
                     Delivery.stale_after <= now,
                 )
-                .values(status="skipped_stale", last_error=STALE_REASON)
+                .values(status=DeliveryStatus.SKIPPED_STALE, last_error=STALE_REASON)
             )
         return int(getattr(result, "rowcount", 0) or 0)
 
@@ -119,7 +119,7 @@ class Deliverer:
         platforms = list(self.outboxes)
         due = or_(
             and_(Delivery.status.in_(WAITING), Delivery.next_attempt_at <= now),
-            and_(Delivery.status == "sending", Delivery.lease_expires_at < now),
+            and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_expires_at < now),
         )
         candidates = (
             select(Delivery.id)
@@ -136,7 +136,7 @@ class Deliverer:
                     update(Delivery)
                     .where(Delivery.id.in_(candidates), due)
                     .values(
-                        status="sending",
+                        status=DeliveryStatus.SENDING,
                         lease_owner=self.owner,
                         lease_expires_at=now + self.lease,
                         attempts=Delivery.attempts + 1,
@@ -174,11 +174,13 @@ class Deliverer:
     ) -> None:
         async with self._semaphore:
             if self._stopping:
-                writer.put(Outcome(row.id, {"status": "pending", "attempts": row.attempts - 1}))
+                released = {"status": DeliveryStatus.PENDING, "attempts": row.attempts - 1}
+                writer.put(Outcome(row.id, released))
                 counts.released += 1
                 return
             if row.stale_after is not None and self.clock.now() >= row.stale_after:
-                writer.put(Outcome(row.id, {"status": "skipped_stale", "last_error": STALE_REASON}))
+                stale = {"status": DeliveryStatus.SKIPPED_STALE, "last_error": STALE_REASON}
+                writer.put(Outcome(row.id, stale))
                 counts.stale += 1
                 return
             await self.limiter.wait(row.platform, row.tenant)
@@ -208,7 +210,7 @@ class Deliverer:
             case Sent(platform_message_id=message_id):
                 counts.sent += 1
                 values = {
-                    "status": "sent",
+                    "status": DeliveryStatus.SENT,
                     "platform_message_id": message_id,
                     "sent_at": now,
                     "last_error": None,
@@ -216,17 +218,16 @@ class Deliverer:
                 return Outcome(row.id, values, dm_member, None)
             case Undeliverable(reason=reason):
                 counts.undeliverable += 1
-                return Outcome(
-                    row.id, {"status": "undeliverable", "last_error": reason}, dm_member, reason
-                )
+                values = {"status": DeliveryStatus.UNDELIVERABLE, "last_error": reason}
+                return Outcome(row.id, values, dm_member, reason)
             case RetryAfter(seconds=seconds, reason=reason):
                 if row.attempts >= MAX_ATTEMPTS:
                     counts.dead += 1
-                    return Outcome(row.id, {"status": "dead", "last_error": reason})
+                    return Outcome(row.id, {"status": DeliveryStatus.DEAD, "last_error": reason})
                 counts.retried += 1
                 delay = retry_delay(row.attempts, seconds, self.rng)
                 values = {
-                    "status": "retry",
+                    "status": DeliveryStatus.RETRY,
                     "last_error": reason,
                     "next_attempt_at": now + timedelta(seconds=delay),
                 }

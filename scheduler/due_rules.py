@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.content.schema import Roadmap
 from bot.db.models import Member
+from bot.domain.deliveries import DeliveryKind
 from bot.domain.gates import gate_open
 from bot.domain.plan import phase_windows
 from bot.domain.weeks import IsoWeek
@@ -30,48 +31,49 @@ class Silence:
     told_quiet_in: IsoWeek | None
 
 
-def nudge_kind(silence: Silence, week: IsoWeek) -> str | None:
+def nudge_kind(silence: Silence, week: IsoWeek) -> DeliveryKind | None:
     """A nudge, the one gentle quiet note, or nothing (the four-weekly rhythm after it)."""
     if silence.told_quiet_in is not None:
         weeks = silence.told_quiet_in.weeks_until(week)
-        return "nudge" if weeks > 0 and weeks % QUIET_NUDGE_EVERY_WEEKS == 0 else None
-    return "quiet" if silence.nudges_sent >= QUIET_AFTER_NUDGES else "nudge"
+        return DeliveryKind.NUDGE if weeks > 0 and weeks % QUIET_NUDGE_EVERY_WEEKS == 0 else None
+    return DeliveryKind.QUIET if silence.nudges_sent >= QUIET_AFTER_NUDGES else DeliveryKind.NUDGE
 
 
-def manager_kind(month: int, outcome: str | None, done: bool, planned: set[str]) -> str | None:
-    """Ask once in month 3 (or 4 if month 3 was missed); ask again in month 4 after "later"."""
+def manager_kind(month: int, outcome: str | None, done: bool) -> DeliveryKind | None:
+    """Ask once in month 3 (or 4 if month 3 was missed); ask again in month 4 after "later".
+
+    Each is asked once: the planner drops one that is planned already.
+    """
     if done or not 3 <= month <= 4:
         return None
-    if outcome is None and "manager:ask" not in planned:
-        return "manager"
-    if outcome == "later" and month == 4 and "manager:again" not in planned:
-        return "manager-again"
+    if outcome is None:
+        return DeliveryKind.MANAGER
+    if outcome == "later" and month == 4:
+        return DeliveryKind.MANAGER_AGAIN
     return None
 
 
-def gate_invite_number(
-    member: Member,
-    roadmap: Roadmap,
-    today: date,
-    week: IsoWeek,
-    done: set[str],
-    attempted: set[tuple[int, int]],
-    invited: dict[tuple[int, int], set[str]],
-) -> int:
-    """Which gate invitation is due this week (1 to 3), or 0 for none.
+def gate_invites_due(member: Member, roadmap: Roadmap, today: date, done: set[str]) -> bool:
+    """Whether the gate of the member's phase is open, so they may be invited to its quiz.
 
-    Invitations stop once the member takes the quiz (any attempt at the phase) or after three.
+    The placement quiz is open from the start; any other gate opens by the calendar or once
+    every required milestone of the phase is done.
     """
     phase = member.phase
-    sent = invited.get((member.id, phase), set())
-    if (member.id, phase) in attempted or len(sent) >= GATE_INVITES or str(week) in sent:
-        return 0
     track = member_roadmap_track(member, roadmap)
-    if not (track.placement_quiz and phase == 1):  # the placement quiz is open from the start
-        window = phase_windows(member.plan_start, track.phase_months)[phase - 1]
-        missing = [
-            m.key for m in roadmap.phase(phase).milestones if m.required and m.key not in done
-        ]
-        if not gate_open(window, today, missing).is_open:
-            return 0
-    return len(sent) + 1
+    if track.placement_quiz and phase == 1:
+        return True
+    window = phase_windows(member.plan_start, track.phase_months)[phase - 1]
+    missing = [m.key for m in roadmap.phase(phase).milestones if m.required and m.key not in done]
+    return gate_open(window, today, missing).is_open
+
+
+def gate_invite_number(invited: set[str], week: IsoWeek) -> int:
+    """Which invitation to an open gate is due this week (1 to 3), or 0 for none.
+
+    ``invited`` holds the weeks of the invitations so far: one a week, three at most.
+    Invitations also stop once the member takes the quiz, which the caller checks first.
+    """
+    if len(invited) >= GATE_INVITES or str(week) in invited:
+        return 0
+    return len(invited) + 1

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Delivery, Member
-from bot.services.outbox import WAITING
+from bot.domain.deliveries import WAITING, DeliveryKind, DeliveryStatus
 from scheduler.timing import next_slot
 
 
 @dataclass(frozen=True)
 class OutboxStatus:
-    by_status: dict[str, int]
-    by_kind_waiting: dict[str, int]
+    by_status: dict[DeliveryStatus, int]
+    by_kind_waiting: dict[DeliveryKind, int]
     next_attempt: datetime | None
     next_nudge: datetime | None
     next_leaderboard: datetime | None
@@ -46,8 +46,8 @@ async def outbox_status(session: AsyncSession, now: datetime) -> OutboxStatus:
         .where(Delivery.status.in_(WAITING))
         .group_by(Delivery.kind)
     )
-    by_status: dict[str, int] = dict(statuses.all())
-    by_kind: dict[str, int] = dict(kinds.all())
+    by_status: dict[DeliveryStatus, int] = dict(statuses.tuples().all())
+    by_kind: dict[DeliveryKind, int] = dict(kinds.tuples().all())
     next_attempt = await session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(WAITING))
     )

@@ -55,14 +55,14 @@ class BotDriver:
         )
 
     async def say(self, text: str, **kwargs: object) -> Reply:
-        return await self.core.handle(self.invocation(text, **kwargs))  # type: ignore[arg-type]
+        return await self.core.answer(self.invocation(text, **kwargs))  # type: ignore[arg-type]
 
     async def press(
         self, reply: Reply, label: str, *, as_: str = "ada", tenant: str | None = None
     ) -> Reply:
         button = next(b for b in reply.buttons if b.label == label)
         inv = self.invocation(as_=as_, tenant=tenant, command=button.command, args=button.arg_dict)
-        return await self.core.handle(inv)
+        return await self.core.answer(inv)
 
     def advance(self, **delta: float) -> None:
         self.clock.advance(timedelta(**delta))

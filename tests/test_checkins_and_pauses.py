@@ -29,7 +29,7 @@ async def test_a_checkin_records_hours_work_blockers_and_confidence(bot: BotDriv
 async def checkin_form(bot: BotDriver, as_: str, *milestones: str) -> str:
     """Submit a check-in form, as a platform's form does: one command, picked milestones."""
     args = with_milestones({"hours": "6h", "summary": "shipped the flask service"}, milestones)
-    return (await bot.core.handle(bot.invocation(as_=as_, command="checkin", args=args))).text
+    return (await bot.core.answer(bot.invocation(as_=as_, command="checkin", args=args))).text
 
 
 async def test_a_form_check_in_marks_the_picked_milestones_as_done_marks_them(

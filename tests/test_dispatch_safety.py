@@ -9,10 +9,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.commands.context import Context, UsageError
-from bot.commands.parsing import Registry
-from bot.commands.registry import default_registry
-from bot.commands.spec import CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.errors import UsageError
+from bot.commands.spec import CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import load_library
 from bot.core import PivotCore

@@ -264,8 +264,8 @@ async def test_two_presses_at_once_never_both_count(
     one = right_button(first, content)
     other = one if same_answer else wrong_button(first, content)
     replies = await asyncio.gather(
-        bot.core.handle(bot.invocation(command=one.command, args=one.arg_dict)),
-        bot.core.handle(bot.invocation(command=other.command, args=other.arg_dict)),
+        bot.core.answer(bot.invocation(command=one.command, args=one.arg_dict)),
+        bot.core.answer(bot.invocation(command=other.command, args=other.arg_dict)),
     )
     assert not any(r.is_error for r in replies), [r.text for r in replies]
     assert await _scalar(engine, select(func.count()).select_from(QuizAnswer)) == 1

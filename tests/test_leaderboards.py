@@ -9,7 +9,7 @@ from bot.content.loader import ContentLibrary
 from bot.db.engine import session_factory
 from bot.db.models import Cohort, Delivery
 from bot.messages import Image, Reply
-from bot.services.weekly_post import weekly_leaderboard_post
+from bot.views.weekly_post import weekly_leaderboard_post
 from testkit.driver import BotDriver
 from tests.support.quiz import answer_all, finish_phase_milestones
 

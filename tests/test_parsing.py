@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.context import UsageError
-from bot.commands.parsing import parse_text, tokenize
-from bot.commands.registry import default_registry
+from bot.commands.catalogue import default_registry
+from bot.commands.errors import UsageError
+from bot.commands.parsing import parse_text
+from bot.commands.tokens import tokenize
 
 REGISTRY = default_registry()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.registry import default_registry
+from bot.commands.catalogue import default_registry
 from testkit.driver import BotDriver
 
 ADMIN_EXAMPLES = [spec.example for spec in default_registry().specs if spec.admin_only]

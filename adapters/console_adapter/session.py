@@ -76,7 +76,7 @@ class ConsoleSession:
             origin=Address(CONSOLE, TENANT, channel_id=None, user_id=user.user_id),
             request_id=f"console-{uuid.uuid4().hex}",
         )
-        reply = await self.core.handle(inv)
+        reply = await self.core.answer(inv)
         self.last_reply = reply
         return render_reply(reply, self.out_dir)
 

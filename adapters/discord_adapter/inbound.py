@@ -152,7 +152,7 @@ class DiscordInbound:
                     return await self.renderer.render(Reply.error(EXPIRED_BUTTON_LINE), "", False)
             else:
                 args = given
-            reply = await self.core.handle(invocation(interaction, where.tenant_id, command, args))
+            reply = await self.core.answer(invocation(interaction, where.tenant_id, command, args))
             return await self.renderer.render(reply, where.tenant_id, where.in_dm)
         except Exception:
             line = bug_line(log, "Discord interaction %s (%s) failed", interaction.id, command)

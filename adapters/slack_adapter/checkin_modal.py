@@ -12,7 +12,7 @@ from typing import Any
 
 from adapters.slack_adapter.block_kit import SURFACE_BLOCKS
 from adapters.slack_adapter.slack_text import escape, fit
-from bot.commands.context import NOT_JOINED
+from bot.commands.errors import NOT_JOINED
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.messages import ArgValue, MilestoneChoice
 

@@ -34,7 +34,7 @@ async def publish_home(core: PivotCore, client: AsyncWebClient, user: ChatUser) 
         user=user,
         origin=Address(user.platform, user.tenant_id, user_id=user.user_id),
     )
-    view = home_view(await core.handle(inv))
+    view = home_view(await core.answer(inv))
     await client.views_publish(user_id=user.user_id, view=view)
 
 

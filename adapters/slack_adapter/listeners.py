@@ -35,7 +35,7 @@ from adapters.slack_adapter.people import People
 from adapters.slack_adapter.replies import Replies
 from adapters.slack_adapter.slack_text import fit, typed_text
 from bot.commands.checkins import with_milestones
-from bot.commands.context import UsageError
+from bot.commands.errors import UsageError
 from bot.commands.parsing import field_problems
 from bot.commands.spec import CommandSpec
 from bot.core import PivotCore
@@ -98,7 +98,7 @@ class CommandListeners:
             request_id=body.get("trigger_id"),
         )
         await self._answer(
-            client, user, await self._core.handle(inv), body.get("response_url"), channel
+            client, user, await self._core.answer(inv), body.get("response_url"), channel
         )
 
     def _wants_form(self, text: str) -> bool:
@@ -161,7 +161,7 @@ class CommandListeners:
             origin=Address(SLACK, team, channel_id=channel, user_id=user_id),
             request_id=press_id(team, user_id, body["actions"][0]),
         )
-        answer = await self._core.handle(inv)
+        answer = await self._core.answer(inv)
         await self._answer(client, user, answer, body.get("response_url"), channel)
 
     # --- the check-in form ---
@@ -227,7 +227,7 @@ class CommandListeners:
         origin = Address(SLACK, team, channel_id=channel, user_id=user_id)
         args = with_milestones(args, chosen_milestones(view))
         request_id = f"view:{view['id']}"
-        answer = await self._core.handle(Invocation(CHECKIN, args, "", user, origin, request_id))
+        answer = await self._core.answer(Invocation(CHECKIN, args, "", user, origin, request_id))
         await self._answer(client, user, answer, response_url, channel)
 
     # --- shared ---

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 
-from bot.commands.context import Context, UsageError
+from bot.commands.errors import UsageError
 from bot.commands.milestones import mark_done
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Milestone, Phase
 from bot.db.models import Checkin, Cohort, Member, Pause
 from bot.domain.weeks import week_of

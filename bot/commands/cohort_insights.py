@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.commands.cohorts import target_cohort
-from bot.commands.context import Context, UsageError
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.errors import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Cohort
 from bot.messages import Invocation, Reply, Section
 from bot.services.cohort_report import cohort_report
 from bot.services.tenancy import admin_cohort_ids
-from bot.services.weekly_post import cohort_chart
 from bot.views.cohort_report import report_blocks
+from bot.views.weekly_post import cohort_chart
 
 
 async def _administers(ctx: Context, inv: Invocation, cohort: Cohort) -> bool:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.commands.cohorts import require_cohort_admin, target_cohort
-from bot.commands.context import Context, UsageError
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.errors import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Cohort
 from bot.domain.quiz import needed_to_pass
 from bot.messages import Invocation, Reply, Section

@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bot.commands.context import Context, UsageError
+from bot.commands.errors import UsageError
 from bot.commands.parsing import split_ref
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Cohort, CohortAdmin, Member
 from bot.domain.weeks import local_date
 from bot.messages import Header, Invocation, Reply, Section

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.context import Context
-from bot.commands.spec import CommandSpec
+from bot.commands.spec import CommandSpec, Context
 from bot.content.schema import CompensationBand
 from bot.messages import Header, Invocation, Reply, Section
 

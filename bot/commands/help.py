@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.commands.context import Context, UsageError
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.errors import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.messages import Block, Header, Invocation, Reply, Section
 
 

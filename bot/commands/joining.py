@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.commands.context import Context, UsageError
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.errors import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Roadmap, Track
 from bot.db.models import Cohort, Member
 from bot.domain.plan import plan_start

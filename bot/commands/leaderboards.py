@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from bot.commands.cohorts import require_cohort_admin, target_cohort
-from bot.commands.context import Context
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.messages import Invocation, Reply, Section
 from bot.services.audit import record
 from bot.services.leaderboards import BOARDS, Board, standings

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.context import Context
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import MilestoneProgress
 from bot.messages import Invocation, Reply, Section
 from bot.services.snapshot import MANAGER_MILESTONE

@@ -6,23 +6,20 @@ was expected and an example.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.commands.context import UsageError
+from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.tokens import strip_control
 from bot.domain.weeks import WEEKDAYS
 from bot.messages import ArgValue
 
-MAX_INPUT_CHARS = 2000
-_TOKEN = re.compile(r"<[^<>\s]*(?:\|[^<>]*)?>|\||[^\s|]+")
 _HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:h|hr|hrs|hour|hours)?$", re.IGNORECASE)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -33,68 +30,6 @@ _REF = re.compile(r"^([A-Za-z0-9_]{1,64})\|([^<>|\n]{1,100})$")  # the normal fo
 _FREE_FORM = frozenset(
     {ArgKind.TEXT, ArgKind.WORD, ArgKind.URL, ArgKind.USER, ArgKind.CHANNEL, ArgKind.TIMEZONE}
 )
-
-
-def tokenize(text: str) -> list[str]:
-    """Split on whitespace, keep ``|`` as its own token and keep ``<@U1|name>`` mentions whole.
-
-    Control characters go first: they are never meant, and PostgreSQL refuses NUL in text.
-    """
-    return _TOKEN.findall(_CONTROL.sub("", text))
-
-
-class Registry:
-    """Every command spec, looked up by name or alias, case-insensitively."""
-
-    def __init__(self, specs: Sequence[CommandSpec]) -> None:
-        self.specs = tuple(specs)
-        self._by_name: dict[str, CommandSpec] = {}
-        for spec in self.specs:
-            for name in (spec.name, *spec.aliases):
-                if name in self._by_name:
-                    raise ValueError(f"command name {name!r} is used twice")
-                self._by_name[name] = spec
-        self.max_words = max(len(name.split()) for name in self._by_name)
-
-    def get(self, name: str) -> CommandSpec | None:
-        return self._by_name.get(" ".join(name.lower().split()))
-
-    def names(self) -> list[str]:
-        return sorted(self._by_name)
-
-    def resolve_text(self, text: str) -> tuple[CommandSpec, list[str]]:
-        """Find the command at the start of ``text``, longest name first."""
-        if len(text) > MAX_INPUT_CHARS:
-            raise UsageError(
-                f"That message is {len(text)} characters; the limit is {MAX_INPUT_CHARS}. "
-                "Shorten it and try again, e.g. `/pivot checkin 5h built the API | none`."
-            )
-        tokens = tokenize(text)
-        if not tokens:
-            raise UsageError(
-                "Expected a command, e.g. `/pivot status`. Type `/pivot help` to see them all."
-            )
-        for width in range(min(self.max_words, len(tokens)), 0, -1):
-            spec = self.get(" ".join(tokens[:width]))
-            if spec is not None:
-                return spec, tokens[width:]
-        raise UsageError(self._unknown(tokens))
-
-    def _unknown(self, tokens: list[str]) -> str:
-        first = tokens[0].lower()[:40]
-        group = sorted(n.split()[1] for n in self.names() if n.split()[0] == first and " " in n)
-        if group:
-            return (
-                f"`/pivot {first}` needs one of: {', '.join(dict.fromkeys(group))}. "
-                f"Example: `/pivot {first} {group[0]}`."
-            )
-        guess = self.suggest(" ".join(tokens[:2])) or self.suggest(first)
-        hint = f" Did you mean `/pivot {guess}`?" if guess else ""
-        return f"Unknown command `{first}`.{hint} Type `/pivot help` to see every command."
-
-    def suggest(self, word: str) -> str | None:
-        close = difflib.get_close_matches(word.lower(), self.names(), n=1, cutoff=0.6)
-        return close[0] if close else None
 
 
 def expectation(spec: CommandSpec) -> str:
@@ -180,7 +115,7 @@ def _checked(arg: Arg, given: ArgValue) -> ArgValue:
 
 def convert(arg: Arg, given: ArgValue) -> ArgValue:
     """One argument to its normal form; a ``ValueError`` message says what was wrong."""
-    text = _CONTROL.sub("", str(given)).strip()
+    text = strip_control(str(given)).strip()
     if arg.kind in _FREE_FORM and len(text) > arg.max_length:
         raise ValueError(f"{arg.name} is {len(text)} characters; the limit is {arg.max_length}")
     match arg.kind:

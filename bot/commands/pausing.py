@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.commands.context import Context, UsageError
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.errors import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Pause
 from bot.domain.weeks import local_date
 from bot.messages import Invocation, Reply, Section

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.commands.context import Context
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.messages import Actions, Attachment, Button, Invocation, Reply, Section
 from bot.services.audit import record
 from bot.services.personal_data import export_member, forget_user

@@ -1,18 +1,31 @@
-"""The declarative command spec: one value per command drives parsing, Discord options,
-help text and validation errors, so the four can never disagree.
+"""The declarative command spec, the registry that finds a spec by name, and the context its
+handler receives. One spec per command drives parsing, Discord options, help text and
+validation errors, so the four can never disagree.
+
+The three refer to one another (a spec's handler takes a context, which carries the registry
+of specs that ``help`` reads), so they live in one module rather than in a loop of imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import difflib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commands.errors import NOT_JOINED, UsageError
+from bot.commands.tokens import tokenize
+from bot.config import Settings
+from bot.content.loader import ContentLibrary
+from bot.content.schema import Roadmap
+from bot.db.models import Cohort, Member, Tenant
 from bot.messages import ArgValue, Invocation, Reply
+from bot.ports import Directory
 
-if TYPE_CHECKING:
-    from bot.commands.context import Context
+MAX_INPUT_CHARS = 2000
 
 
 class ArgKind(StrEnum):
@@ -105,3 +118,117 @@ class CommandSpec:
 
     def arg(self, name: str) -> Arg | None:
         return next((a for a in self.args if a.name == name), None)
+
+
+class Registry:
+    """Every command spec, looked up by name or alias, case-insensitively."""
+
+    def __init__(self, specs: Sequence[CommandSpec]) -> None:
+        self.specs = tuple(specs)
+        self._by_name: dict[str, CommandSpec] = {}
+        for spec in self.specs:
+            for name in (spec.name, *spec.aliases):
+                if name in self._by_name:
+                    raise ValueError(f"command name {name!r} is used twice")
+                self._by_name[name] = spec
+        self.max_words = max(len(name.split()) for name in self._by_name)
+
+    def get(self, name: str) -> CommandSpec | None:
+        return self._by_name.get(" ".join(name.lower().split()))
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def resolve_text(self, text: str) -> tuple[CommandSpec, list[str]]:
+        """Find the command at the start of ``text``, longest name first."""
+        if len(text) > MAX_INPUT_CHARS:
+            raise UsageError(
+                f"That message is {len(text)} characters; the limit is {MAX_INPUT_CHARS}. "
+                "Shorten it and try again, e.g. `/pivot checkin 5h built the API | none`."
+            )
+        tokens = tokenize(text)
+        if not tokens:
+            raise UsageError(
+                "Expected a command, e.g. `/pivot status`. Type `/pivot help` to see them all."
+            )
+        for width in range(min(self.max_words, len(tokens)), 0, -1):
+            spec = self.get(" ".join(tokens[:width]))
+            if spec is not None:
+                return spec, tokens[width:]
+        raise UsageError(self._unknown(tokens))
+
+    def _unknown(self, tokens: list[str]) -> str:
+        first = tokens[0].lower()[:40]
+        group = sorted(n.split()[1] for n in self.names() if n.split()[0] == first and " " in n)
+        if group:
+            return (
+                f"`/pivot {first}` needs one of: {', '.join(dict.fromkeys(group))}. "
+                f"Example: `/pivot {first} {group[0]}`."
+            )
+        guess = self.suggest(" ".join(tokens[:2])) or self.suggest(first)
+        hint = f" Did you mean `/pivot {guess}`?" if guess else ""
+        return f"Unknown command `{first}`.{hint} Type `/pivot help` to see every command."
+
+    def suggest(self, word: str) -> str | None:
+        close = difflib.get_close_matches(word.lower(), self.names(), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+@dataclass(frozen=True)
+class Args:
+    """Validated arguments with typed access; the parser has already checked every value."""
+
+    values: Mapping[str, ArgValue]
+
+    def text(self, name: str) -> str:
+        value = self.values.get(name)
+        return "" if value is None else str(value)
+
+    def opt_text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return None if value is None or value == "" else str(value)
+
+    def integer(self, name: str) -> int:
+        value = self.values.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError(f"argument {name!r} is not a number: {value!r}")
+        return int(value)
+
+    def opt_integer(self, name: str) -> int | None:
+        return None if self.values.get(name) is None else self.integer(name)
+
+    def number(self, name: str) -> float:
+        value = self.values.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError(f"argument {name!r} is not a number: {value!r}")
+        return float(value)
+
+    def has(self, name: str) -> bool:
+        return self.values.get(name) not in (None, "")
+
+
+@dataclass
+class Context:
+    """What a handler gets besides the invocation: one session inside one transaction, the
+    time, the content, the member who asked and the registry (for ``help``)."""
+
+    session: AsyncSession
+    now: datetime
+    content: ContentLibrary
+    settings: Settings
+    tenant: Tenant
+    args: Args
+    registry: Registry
+    member: Member | None = None
+    cohort: Cohort | None = None
+    is_admin: bool = False
+    directory: Directory | None = None  # the adapter's answers about its platform, if any
+
+    @property
+    def roadmap(self) -> Roadmap:
+        return self.content.roadmap(self.cohort.roadmap_key if self.cohort else None)
+
+    def joined(self) -> tuple[Member, Cohort]:
+        if self.member is None or self.cohort is None or self.member.left_at is not None:
+            raise UsageError(NOT_JOINED)
+        return self.member, self.cohort

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.context import Context
-from bot.commands.spec import CommandSpec
+from bot.commands.spec import CommandSpec, Context
 from bot.messages import Invocation, Reply
 from bot.services.gate_status import gate_status
 from bot.services.snapshot import load_snapshot

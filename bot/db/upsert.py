@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -20,16 +20,35 @@ async def insert_ignore(
     """Insert rows whose ``conflict`` columns are new; return how many were inserted.
 
     Racing writers (two replicas, a retried request) then agree without an exception.
+    PostgreSQL reports no count for many rows at once: ask :func:`insert_new` for those.
     """
     if not rows:
         return 0
+    result = await session.execute(_ignoring_conflicts(session, model, conflict), list(rows))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def insert_new(
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    rows: Sequence[dict[str, Any]],
+    conflict: Sequence[str],
+    returning: str,
+) -> list[Any]:
+    """Like :func:`insert_ignore`, but return the ``returning`` column of each row inserted,
+    so a caller knows exactly which rows were new, however many it passed."""
+    if not rows:
+        return []
+    statement = _ignoring_conflicts(session, model, conflict)
+    result = await session.execute(statement.returning(statement.table.c[returning]), list(rows))
+    return list(result.scalars())
+
+
+def _ignoring_conflicts(
+    session: AsyncSession, model: type[DeclarativeBase], conflict: Sequence[str]
+) -> Insert:
     table = model.__table__
     assert isinstance(table, Table)
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-        result = await session.execute(pg, list(rows))
-    else:
-        lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-        result = await session.execute(lite, list(rows))
-    return int(getattr(result, "rowcount", 0) or 0)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, Member, QuizAttempt
+from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
 from bot.domain.gates import LAST_PHASE
 from bot.domain.weeks import local_date
 from bot.messages import Reply, Section
-from bot.services.outbox import delivery_row, enqueue
+from bot.services.deliveries import enqueue
 from bot.services.points import sync_member_points
 from bot.services.quizzes import PASSED, PLACEMENT
 from bot.services.snapshot import load_snapshot
@@ -100,15 +101,11 @@ async def _announce(
             f"🎉 {member.display_name} passed the phase-{passed} gate and moves on to phase "
             f"{phase.number}: {phase.title}."
         )
-    return await enqueue(
-        session,
-        delivery_row(
-            tenant_id=member.tenant_id,
-            kind="announcement",
-            key=f"advance:{member.id}:{passed}",
-            reply=Reply.of(Section(text), ephemeral=False),
-            now=now,
-            member_id=member.id,
-            channel_id=cohort.channel_id,
-        ),
+    post = PlannedDelivery(
+        DeliveryKey(DeliveryKind.ANNOUNCEMENT, member.id, phase=passed),
+        member.tenant_id,
+        Reply.of(Section(text), ephemeral=False),
+        channel_id=cohort.channel_id,
+        member_id=member.id,
     )
+    return bool(await enqueue(session, [post], now))

@@ -9,10 +9,8 @@ import discord
 
 from adapters.discord_adapter.service import DiscordService
 from adapters.platform_service import PlatformInputs
-from bot.commands.context import Context
-from bot.commands.parsing import Registry
-from bot.commands.registry import default_registry
-from bot.commands.spec import Arg, ArgKind, CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context, Registry
 from bot.messages import Invocation, Reply, Section
 from testkit.discord_payloads import APP_ID, Person
 from testkit.fake_discord import FakeDiscord

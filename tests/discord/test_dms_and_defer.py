@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from adapters.platform_service import PlatformInputs
-from bot.commands.context import Context
-from bot.commands.parsing import Registry
-from bot.commands.registry import default_registry
-from bot.commands.spec import CommandSpec
+from bot.commands.catalogue import default_registry
+from bot.commands.spec import CommandSpec, Context, Registry
 from bot.messages import Actions, Button, Invocation, Reply, Section
 from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started

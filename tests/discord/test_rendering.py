@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from adapters.discord_adapter.buttons import ButtonIds
 from adapters.discord_adapter.embeds import FULL_TEXT_FILE
 from adapters.discord_adapter.rendering import OutgoingMessage, Renderer
-from bot.commands.registry import default_registry
+from bot.commands.catalogue import default_registry
 from bot.core import PivotCore
 from bot.messages import (
     Actions,

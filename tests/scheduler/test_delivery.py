@@ -15,10 +15,11 @@ from bot.content.loader import ContentLibrary
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Delivery
-from bot.db.upsert import insert_ignore
+from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
+from bot.domain.weeks import IsoWeek
 from bot.messages import Reply
 from bot.ports import RetryAfter
-from bot.services.outbox import delivery_row
+from bot.services.deliveries import enqueue
 from bot.services.tenancy import ensure_tenant
 from scheduler.deliverer import Deliverer
 from scheduler.jobs import DueJobs
@@ -33,19 +34,17 @@ ROOT = Path(__file__).resolve().parents[2]
 async def _enqueue_dms(core: PivotCore, count: int, now) -> None:
     async with core.sessions() as session, session.begin():
         tenant = await ensure_tenant(session, "console", "acme", now)
-        rows = [
-            delivery_row(
-                tenant_id=tenant.id,
-                kind="test",
-                key=f"test:{i}",
-                reply=Reply(text=f"hello {i}"),
-                now=now,
+        week = IsoWeek.of(now.date())
+        nudges = [
+            PlannedDelivery(
+                DeliveryKey(DeliveryKind.NUDGE, i, week=week),
+                tenant.id,
+                Reply(text=f"hello {i}"),
                 user_id=f"u{i}",
             )
             for i in range(count)
         ]
-        for start in range(0, count, 500):
-            await insert_ignore(session, Delivery, rows[start : start + 500], ("idempotency_key",))
+        await enqueue(session, nudges, now)
 
 
 async def _statuses(core: PivotCore) -> dict[str, int]:

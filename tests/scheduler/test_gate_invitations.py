@@ -56,7 +56,7 @@ async def test_invitations_stop_once_the_quiz_is_taken(
     await jobs.run_due()
     [invite] = await deliveries(bot.core, "gate")
     start = reply_from_dict(invite.payload).buttons[0]
-    question = await bot.core.handle(bot.invocation(command=start.command, args=start.arg_dict))
+    question = await bot.core.answer(bot.invocation(command=start.command, args=start.arg_dict))
     assert "question 1 of 8" in question.text
     clock.advance(timedelta(weeks=1))
     await jobs.run_due()

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import ManualClock
 from bot.db.engine import session_factory
-from bot.db.models import Delivery
+from bot.db.models import Delivery, Tenant
+from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
+from bot.domain.weeks import IsoWeek
 from bot.messages import ChatUser, Reply
 from bot.ports import Sent, Undeliverable
-from bot.services.outbox import delivery_row, enqueue
+from bot.services.deliveries import enqueue
 from bot.services.tenancy import ensure_tenant
 from tests.support.slack_harness import SlackHarness
 
@@ -21,25 +23,26 @@ from tests.support.slack_harness import SlackHarness
 async def queue_nudge(engine: AsyncEngine, team: str, now: datetime) -> None:
     async with session_factory(engine)() as session, session.begin():
         tenant = await ensure_tenant(session, "slack", team, now)
-        await enqueue(
-            session,
-            delivery_row(
-                tenant_id=tenant.id,
-                kind="nudge",
-                key=f"nudge:{team}:2026-W49",
-                reply=Reply("Time to check in"),
-                now=now,
-                user_id="UADA",
-            ),
+        week = IsoWeek(2026, 49)
+        nudge = PlannedDelivery(
+            DeliveryKey(DeliveryKind.NUDGE, tenant.id, week=week),
+            tenant.id,
+            Reply("Time to check in"),
+            user_id="UADA",
+            period=str(week),
         )
+        await enqueue(session, [nudge], now)
 
 
 async def statuses(engine: AsyncEngine) -> dict[str, tuple[str, str | None]]:
+    """Each queued nudge's status and error, as ``nudge:<workspace>:<week>``."""
     async with engine.connect() as connection:
         rows = await connection.execute(
-            select(Delivery.idempotency_key, Delivery.status, Delivery.last_error)
+            select(Tenant.external_id, Delivery.period, Delivery.status, Delivery.last_error)
+            .join(Tenant, Tenant.id == Delivery.tenant_id)
+            .where(Delivery.kind == DeliveryKind.NUDGE)
         )
-    return {key: (status, error) for key, status, error in rows}
+    return {f"nudge:{team}:{week}": (status, error) for team, week, status, error in rows}
 
 
 async def test_two_workspaces_see_only_their_own_cohorts(slack_oauth: SlackHarness) -> None:

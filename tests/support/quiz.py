@@ -64,7 +64,7 @@ def wrong_button(reply: Reply, content: ContentLibrary) -> Button:
 
 async def press(bot: BotDriver, button: Button, as_: str = "ada") -> Reply:
     inv = bot.invocation(as_=as_, command=button.command, args=button.arg_dict)
-    return await bot.core.handle(inv)
+    return await bot.core.answer(inv)
 
 
 async def answer_all(

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base, UtcDateTime
+from bot.db.base import Base, EnumText, UtcDateTime
+from bot.domain.deliveries import DeliveryKind, DeliveryStatus
 
 
 class Delivery(Base):
@@ -25,13 +26,15 @@ class Delivery(Base):
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[DeliveryKind] = mapped_column(EnumText(DeliveryKind, 32))
     period: Mapped[str | None] = mapped_column(String(16))  # e.g. "2026-W48" or "month-3"
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     target_user_id: Mapped[str | None] = mapped_column(String(64))
     target_channel_id: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[DeliveryStatus] = mapped_column(
+        EnumText(DeliveryStatus, 20), default=DeliveryStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -20,7 +20,7 @@ from bot.commands import (
     quizzes,
     status,
 )
-from bot.commands.parsing import Registry
+from bot.commands.spec import Registry
 
 FAMILIES = (
     help,

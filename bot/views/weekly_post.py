@@ -1,4 +1,5 @@
-"""The weekly leaderboard post for a cohort's channel; the scheduler calls this one coroutine."""
+"""The weekly leaderboard post for a cohort's channel, as a reply the scheduler queues, and
+the cohort chart it carries."""
 
 from __future__ import annotations
 
