@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.commands import (
     checkins,
     cohort_insights,
+    cohort_lifecycle,
     cohort_quiz,
     cohorts,
     compensation,
@@ -36,6 +37,7 @@ FAMILIES = (
     compensation,
     privacy,
     cohorts,
+    cohort_lifecycle,
     cohort_quiz,
     cohort_insights,
 )
