@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.commands import (
     checkins,
+    cohort_followup,
     cohort_insights,
     cohort_lifecycle,
     cohort_quiz,
@@ -40,6 +41,7 @@ FAMILIES = (
     cohort_lifecycle,
     cohort_quiz,
     cohort_insights,
+    cohort_followup,
 )
 
 

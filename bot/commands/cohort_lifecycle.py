@@ -24,9 +24,7 @@ async def rename(inv: Invocation, ctx: Context) -> Reply:
     cohort = await target_cohort(ctx, inv, ctx.args.text("old"))
     await require_cohort_admin(ctx, inv, cohort)
     old = cohort.name
-    cohort.name = await new_cohort_name(
-        ctx, ctx.args.text("new"), f"/pivot cohort rename {old} spring-2027"
-    )
+    cohort.name = await new_cohort_name(ctx, "cohort rename", ctx.args.text("new"))
     record(
         ctx.session,
         ctx.tenant.id,

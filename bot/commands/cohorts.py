@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bot.commands.errors import UsageError
-from bot.commands.parsing import split_ref
+from bot.commands.parsing import expectation, split_ref
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Cohort, CohortAdmin, Member
 from bot.domain.plan import add_months, start_window
@@ -48,12 +48,21 @@ async def target_cohort(ctx: Context, inv: Invocation, name: str | None) -> Coho
     raise UsageError("Which cohort? Name it, e.g. `/pivot cohort admin add @sam spring-2027`.")
 
 
-async def new_cohort_name(ctx: Context, text: str, example: str) -> str:
-    """A name a new (or renamed) cohort may take here: well formed, and not taken."""
+async def new_cohort_name(ctx: Context, command: str, text: str) -> str:
+    """A name a new (or renamed) cohort may take here: well formed, and not taken.
+
+    Typed text never gets here with a space (the parser refuses it first); a Discord option
+    can, and gets the same advice.
+    """
     name = text.lower()
     if not _COHORT_NAME.match(name):
+        spec = ctx.registry.get(command)
+        expected = f" {expectation(spec)}" if spec is not None else ""
+        joined = "-".join(name.split())[:40]
+        hint = f"; `{text[:40]}` has a space, so try `{joined}`" if " " in text.strip() else ""
         raise UsageError(
-            f"A cohort name is 2-40 lowercase letters, digits or dashes, e.g. `{example}`."
+            f"A cohort name is one word of 2-40 lowercase letters, digits or dashes{hint}."
+            f"{expected}"
         )
     if await cohort_by_name(ctx.session, ctx.tenant.id, name) is not None:
         raise UsageError(f"Cohort {name} already exists. See `/pivot cohort list`.")
@@ -61,7 +70,7 @@ async def new_cohort_name(ctx: Context, text: str, example: str) -> str:
 
 
 async def create(inv: Invocation, ctx: Context) -> Reply:
-    name = await new_cohort_name(ctx, ctx.args.text("name"), "/pivot cohort create spring-2027")
+    name = await new_cohort_name(ctx, "cohort create", ctx.args.text("name"))
     timezone = ctx.args.opt_text("tz") or ctx.settings.default_timezone
     today = local_date(ctx.now, timezone)
     start_text = ctx.args.opt_text("start")

@@ -129,6 +129,26 @@ async def weekly_rates(
     return tuple(rates)
 
 
+async def checked_in_by(
+    session: AsyncSession, cohort: Cohort, week: IsoWeek, until: datetime
+) -> bool:
+    """Whether any member of the cohort checked in for ``week`` before ``until``.
+
+    The weekly post asks at its own slot, so a check-in after it never brings a late post.
+    """
+    found = await session.scalar(
+        select(Checkin.id)
+        .join(Member, Member.id == Checkin.member_id)
+        .where(
+            Member.cohort_id == cohort.id,
+            Checkin.iso_week == str(week),
+            Checkin.created_at <= until,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def cohort_stats(
     session: AsyncSession, cohort: Cohort, now: datetime, weeks: int = 12
 ) -> CohortStats:
