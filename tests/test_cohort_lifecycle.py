@@ -4,6 +4,7 @@ start date lies within a year of today."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -204,3 +205,21 @@ async def test_a_stored_start_out_of_range_never_breaks_a_join(
     assert not distant.is_error, distant.text
     assert "Month 1 of 24 begins on 30 Nov 2027" in distant.text
     assert not (await bot.say("/pivot cohort list", as_="olga")).is_error
+
+
+CONTRACT_USAGES = (
+    "/pivot cohort rename <old> <new>",
+    "/pivot cohort archive <name>",
+    "/pivot cohort delete <name> [confirm]",
+)
+
+
+async def test_help_and_the_readme_show_the_cohort_commands_to_admins(bot: BotDriver) -> None:
+    listed = (await bot.say("/pivot help", as_="olga")).text
+    member_help = (await bot.say("/pivot help", as_="ada")).text
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = readme[readme.index("## Commands") : readme.index("## Command line")]
+    for usage in CONTRACT_USAGES:
+        assert f"`{usage}`" in listed
+        assert usage not in member_help
+        assert f"`{usage.removeprefix('/pivot ')}`" in commands
