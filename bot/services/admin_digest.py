@@ -73,7 +73,7 @@ async def digest_changes(session: AsyncSession, cohort: Cohort, at: datetime) ->
     """What changed since the cohort's last digest, for the digest due ``at`` (its slot, so a
     follow-up mutes the same weekly digests however late the planner runs). The notes are
     brought up to date in the same transaction, so the next digest starts from this one."""
-    states = await _states(session, cohort, at)
+    states, notes = await _states(session, cohort, at)
 
     def named(test: Callable[[_State], bool]) -> tuple[Named, ...]:
         return tuple(s.named for s in states if test(s))
@@ -84,7 +84,7 @@ async def digest_changes(session: AsyncSession, cohort: Cohort, at: datetime) ->
         newly_unreachable=named(lambda s: s.unreachable and not s.was_unreachable and not s.muted),
         still_quiet=named(lambda s: s.quiet and s.was_quiet and not s.muted),
     )
-    await _remember(session, cohort, states, at)
+    await _remember(session, cohort, states, notes, at)
     return changes
 
 
@@ -103,8 +103,11 @@ async def follow_up(
     return until
 
 
-async def _states(session: AsyncSession, cohort: Cohort, now: datetime) -> list[_State]:
-    """Every active member who is quiet, unreachable or noted, in name order."""
+async def _states(
+    session: AsyncSession, cohort: Cohort, now: datetime
+) -> tuple[list[_State], dict[int, DigestNote]]:
+    """Every active member who is quiet, unreachable or noted, in name order; and every note
+    of the cohort, by member."""
     in_cohort = select(Member.id).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
     last = (
         select(Checkin.member_id, func.max(Checkin.iso_week).label("week"))
@@ -152,13 +155,20 @@ async def _states(session: AsyncSession, cohort: Cohort, now: datetime) -> list[
                 muted=until is not None and until > now,
             )
         )
-    return states
+    return states, notes
 
 
 async def _remember(
-    session: AsyncSession, cohort: Cohort, states: list[_State], now: datetime
+    session: AsyncSession,
+    cohort: Cohort,
+    states: list[_State],
+    notes: dict[int, DigestNote],
+    now: datetime,
 ) -> None:
-    """Note what this digest saw; drop the notes of members who left or have nothing to note."""
+    """Note what this digest saw; drop the notes of members who left or have nothing to note.
+
+    The planner asks every minute until a digest goes out, so a week without news writes
+    nothing."""
     new = []
     for state in states:
         if state.note is not None:
@@ -173,12 +183,16 @@ async def _remember(
                 }
             )
     await insert_ignore(session, DigestNote, new, ("cohort_id", "member_id"))
-    await session.flush()
-    kept = [s.member_id for s in states if s.quiet or s.unreachable or s.muted]
-    await session.execute(
-        delete(DigestNote).where(
-            DigestNote.cohort_id == cohort.id,
-            DigestNote.member_id.not_in(kept),
-            or_(DigestNote.followed_up_until.is_(None), DigestNote.followed_up_until <= now),
+    kept = {s.member_id for s in states if s.quiet or s.unreachable or s.muted}
+    stale = [
+        member_id
+        for member_id, note in notes.items()
+        if member_id not in kept
+        and (note.followed_up_until is None or note.followed_up_until <= now)
+    ]
+    if stale:
+        await session.execute(
+            delete(DigestNote).where(
+                DigestNote.cohort_id == cohort.id, DigestNote.member_id.in_(stale)
+            )
         )
-    )

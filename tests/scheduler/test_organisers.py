@@ -128,3 +128,16 @@ async def test_following_up_is_for_the_members_admins_only(bot: BotDriver) -> No
     assert "Only admins of cohort spring can change it." in other.text
     unknown = await bot.say("/pivot cohort followup @nobody", as_="olga")
     assert "nobody isn't in a cohort here" in unknown.text
+
+
+async def test_an_unreachable_member_is_reported_once_not_every_week(
+    bot: BotDriver, jobs: DueJobs, clock: ManualClock, outbox: RecordingOutbox
+) -> None:
+    from bot.ports import Undeliverable
+
+    await bot.say("/pivot join", as_="ada")
+    outbox.answer = lambda target: Undeliverable("DMs closed") if target == "@ada" else None
+    await _weeks(jobs, clock, 0, 2)
+    [digest] = outbox.texts_to("@olga")
+    assert "DMs can't reach: ada (DMs closed)" in digest
+    assert "[1] Followed up" not in digest  # nobody is quiet: there is no one to follow up
