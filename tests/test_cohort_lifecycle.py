@@ -223,3 +223,12 @@ async def test_help_and_the_readme_show_the_cohort_commands_to_admins(bot: BotDr
         assert f"`{usage}`" in listed
         assert usage not in member_help
         assert f"`{usage.removeprefix('/pivot ')}`" in commands
+
+
+async def test_a_new_cohort_in_an_archived_ones_channel_is_the_channels_default(
+    bot: BotDriver,
+) -> None:
+    await bot.say("/pivot cohort archive spring", as_="olga")
+    await bot.say("/pivot cohort create summer #pivot-spring", as_="olga")
+    reply = await bot.say("/pivot join", as_="bea", channel="pivot-spring")
+    assert "Welcome to cohort summer, bea!" in reply.text

@@ -88,10 +88,15 @@ async def cohort_by_name(session: AsyncSession, tenant_id: int, name: str) -> Co
 async def cohort_by_channel(
     session: AsyncSession, tenant_id: int, channel_id: str | None
 ) -> Cohort | None:
+    """The open cohort that posts in this channel: an archived one hands its channel on."""
     if not channel_id:
         return None
     return await session.scalar(
-        select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.channel_id == channel_id)
+        select(Cohort).where(
+            Cohort.tenant_id == tenant_id,
+            Cohort.channel_id == channel_id,
+            Cohort.archived_at.is_(None),
+        )
     )
 
 
