@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.clock import ManualClock
+from bot.db.models import AuditEntry
 from bot.messages import Reply
 from bot.reply_codec import reply_from_dict
 from scheduler.jobs import DueJobs
@@ -128,6 +131,13 @@ async def test_following_up_is_for_the_members_admins_only(bot: BotDriver) -> No
     assert "Only admins of cohort spring can change it." in other.text
     unknown = await bot.say("/pivot cohort followup @nobody", as_="olga")
     assert "nobody isn't in a cohort here" in unknown.text
+    assert (
+        "Noted: you followed up ada."
+        in (await bot.say("/pivot cohort followup @ada", as_="olga")).text
+    )
+    async with bot.core.sessions() as session:
+        entries = list(await session.execute(select(AuditEntry.action, AuditEntry.actor_user_id)))
+    assert ("cohort followup", "olga") in [tuple(e) for e in entries]
 
 
 async def test_an_unreachable_member_is_reported_once_not_every_week(
