@@ -30,8 +30,8 @@ class PlatformRecords:
     content: ContentLibrary
 
     async def member_tenants(self, platform: str, user_id: str) -> list[str]:
-        """The workspaces or guilds where this person is a member, for a request that arrives
-        outside any of them (a Discord DM)."""
+        """The workspaces or guilds where this person is a member or a cohort admin, for a
+        request that arrives outside any of them (a Discord DM)."""
         async with self.sessions() as session:
             return await member_tenant_ids(session, platform, user_id)
 

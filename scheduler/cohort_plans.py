@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import assert_never
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
-from bot.db.models import Checkin, Cohort, CohortAdmin, Delivery, Member
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus, PlannedDelivery
+from bot.db.models import Cohort, CohortAdmin
+from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
 from bot.messages import Reply
+from bot.services.admin_digest import digest_changes
+from bot.services.cohort_stats import checked_in_by
 from bot.services.deliveries import find_planned
 from bot.views.reminders import admin_digest_reply, no_channel_reply
 from bot.views.weekly_post import weekly_leaderboard_post
@@ -31,7 +33,7 @@ async def cohort_deliveries(
     ):
         admins.setdefault(cohort_id, []).append(user_id)
     due: list[tuple[Cohort, Slot, list[DeliveryKey]]] = []
-    for cohort in await session.scalars(select(Cohort)):
+    for cohort in await session.scalars(select(Cohort).where(Cohort.archived_at.is_(None))):
         slot = latest_slot(
             now, cohort.leaderboard_weekday, cohort.leaderboard_time, cohort.timezone
         )
@@ -45,6 +47,10 @@ async def cohort_deliveries(
         digest = await _digest(session, cohort, slot) if wants_digest else None
         for key in new:
             match key.kind:
+                case DeliveryKind.LEADERBOARD if not await checked_in_by(
+                    session, cohort, slot.week, slot.at
+                ):
+                    pass  # a quiet week in the cohort: nothing to celebrate, no post
                 case DeliveryKind.LEADERBOARD:
                     # The boards as they stood at the slot's week: a catch-up shows its own.
                     post = await weekly_leaderboard_post(
@@ -77,7 +83,7 @@ async def cohort_deliveries(
                         )
                     )
                 case DeliveryKind.DIGEST:
-                    pass  # nobody quiet or unreachable: no digest this week
+                    pass  # nothing changed and nobody waits for a follow-up: no digest
                 case (
                     DeliveryKind.NUDGE
                     | DeliveryKind.QUIET
@@ -103,37 +109,6 @@ def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
 
 
 async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | None:
-    """Quiet and unreachable members, named only to the cohort's admins."""
-    in_cohort = select(Member.id).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
-    last = (
-        select(Checkin.member_id, func.max(Checkin.iso_week).label("week"))
-        .where(Checkin.member_id.in_(in_cohort))
-        .group_by(Checkin.member_id)
-        .subquery()
-    )
-    quiet = list(
-        await session.scalars(
-            select(Member.display_name)
-            .join(Delivery, Delivery.member_id == Member.id)
-            .outerjoin(last, last.c.member_id == Member.id)
-            .where(
-                Member.id.in_(in_cohort),
-                Delivery.kind == DeliveryKind.QUIET,
-                Delivery.status == DeliveryStatus.SENT,
-                or_(last.c.week.is_(None), Delivery.period > last.c.week),
-            )
-            .distinct()
-            .order_by(Member.display_name)
-        )
-    )
-    unreachable = [
-        f"{member.display_name} ({member.dm_problem})"
-        for member in await session.scalars(
-            select(Member)
-            .where(Member.id.in_(in_cohort), Member.dm_problem.is_not(None))
-            .order_by(Member.display_name)
-        )
-    ]
-    if not quiet and not unreachable:
-        return None
-    return admin_digest_reply(cohort.name, str(slot.week), quiet, unreachable)
+    """What changed among quiet and unreachable members, named only to the cohort's admins."""
+    changes = await digest_changes(session, cohort, slot.at)
+    return None if changes.empty else admin_digest_reply(cohort.name, str(slot.week), changes)

@@ -158,3 +158,47 @@ async def test_quiz_settings_are_checked_against_the_bank(bot: BotDriver):
     member = await bot.say("/pivot cohort quiz questions 5")
     assert member.is_error
     assert "Only cohort admins" in member.text
+
+
+async def test_the_report_shows_shared_blockers_low_confidence_hours_and_gates_by_attempt(
+    bot: BotDriver, content: ContentLibrary
+):
+    for name in ("ada", "grace", "bob"):
+        await bot.say("/pivot join", as_=name)
+    await bot.say("/pivot checkin 5h compose file | docker networking | 2", as_="ada")
+    await bot.say("/pivot checkin 3h images | blocked on Docker networking | 1", as_="grace")
+    await bot.say("/pivot checkin 8h tests | none | 4", as_="bob")
+    for name in ("ada", "grace"):
+        await finish_phase_milestones(bot, content, 1, as_=name)
+    await answer_all(bot, await bot.say("/pivot quiz"), content, right=2)
+    await answer_all(bot, await bot.say("/pivot quiz", as_="grace"), content, right=8, as_="grace")
+    bot.advance(weeks=1)
+    await bot.say("/pivot checkin 6h manifests | kubernetes yaml | 2", as_="ada")
+    await bot.say("/pivot checkin 4h pods | kubernetes | 3", as_="grace")
+    await answer_all(bot, await bot.say("/pivot quiz"), content, right=8)
+    report = (await bot.say("/pivot cohort report", as_="olga")).text
+    assert (
+        "Blockers several members share (the last 4 weeks and this one): one session on a "
+        "topic may help them all.\n"
+        "• docker networking — ada, grace\n"
+        "• kubernetes — ada, grace"
+    ) in report
+    assert "• ada — 2, 2 in their last 2 check-ins" in report
+    assert "grace —" not in report  # a 3 ended her low run
+    assert "Dec 2026 so far: median 8h, range 7h–11h across 3 members" in report
+    assert "Nov 2026: no members yet" in report
+    assert (
+        "Phase 1 gate: 2 of 3 attempts passed (67%), 2 members through · "
+        "1st attempts 1 of 2 (50%), 2nd attempts 1 of 1 (100%)"
+    ) in report
+
+
+async def test_a_quiet_cohort_report_says_so_in_plain_words(bot: BotDriver):
+    await bot.say("/pivot join")
+    report = (await bot.say("/pivot cohort report", as_="olga")).text
+    assert "No blocker was named by 2 or more members in the last 4 weeks and this one." in report
+    assert "Nobody has reported confidence of 2 or lower in 2 check-ins running." in report
+    assert "Nov 2026 so far: no members yet" in report  # ada's plan began after the 1st
+    bot.advance(days=2)
+    report = (await bot.say("/pivot cohort report", as_="olga")).text
+    assert "Dec 2026 so far: median 0h, range 0h–0h across 1 member" in report

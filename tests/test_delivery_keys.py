@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.deliveries import DeliveryKey, DeliveryKind
+from bot.domain.deliveries import DeliveryKey, DeliveryKind, cohort_prefixes
 from bot.domain.weeks import IsoWeek
 
 W48 = IsoWeek(2026, 48)
@@ -41,3 +41,14 @@ def test_the_same_message_planned_twice_has_one_key():
 def test_a_key_without_a_part_its_kind_needs_is_refused():
     with pytest.raises(ValueError, match="digest"):
         DeliveryKey(DeliveryKind.DIGEST, 7, admin="U1")
+
+
+def test_a_cohorts_own_messages_are_found_by_their_key_prefixes():
+    """Archiving and deleting a cohort find its posts and notes this way, and nothing else."""
+    prefixes = cohort_prefixes(7)
+    own = [key.text for key, _ in STORED if key.subject == 7]
+    assert len(own) == 3  # a post, a digest and a no-channel note
+    assert all(text.startswith(prefixes) for text in own)
+    others = [key.text for key, _ in STORED if key.subject != 7]
+    assert not any(text.startswith(prefixes) for text in others)
+    assert not DeliveryKey(DeliveryKind.LEADERBOARD, 71, week=W48).text.startswith(prefixes)

@@ -130,3 +130,23 @@ def test_help_is_generated_from_every_spec() -> None:
         assert spec.usage.startswith(f"/pivot {spec.name}")
         assert spec.example.startswith(f"/pivot {spec.name.split()[0]}")
         assert 1 <= len(spec.summary) <= 100
+
+
+def test_a_name_typed_with_a_space_is_refused_with_the_joined_form() -> None:
+    message = _error("cohort create Spring 2027")
+    assert message.startswith("`Spring 2027`: name is one word (join the words with dashes")
+    assert "e.g. `spring-2027`" in message
+    assert "a channel starts with # (e.g. #2027)" in message
+    assert "Expected `/pivot cohort create <name>" in message
+    renamed = _error("cohort rename spring Spring 2027")
+    assert renamed.startswith("`Spring 2027`: new is one word; join the words with dashes")
+
+
+def test_a_channel_is_a_mention_or_a_hash_name_never_a_bare_word() -> None:
+    assert "channel must be a mention like #pivot-spring, not `general`" in _error(
+        "cohort create spring start 2027-01-04 general"
+    )
+    _, args = parse("cohort create spring #general")
+    assert args["channel"] == "general|general"
+    _, args = parse("cohort admin add sam spring")  # a person may still be typed bare
+    assert args["user"] == "sam|sam"

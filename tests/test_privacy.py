@@ -6,7 +6,15 @@ import json
 
 from sqlalchemy import func, select
 
-from bot.db.models import AuditEntry, Checkin, HandledRequest, Member, MilestoneProgress, Pause
+from bot.db.models import (
+    AuditEntry,
+    Checkin,
+    DigestNote,
+    HandledRequest,
+    Member,
+    MilestoneProgress,
+    Pause,
+)
 from bot.messages import Attachment
 from testkit.driver import BotDriver
 
@@ -66,3 +74,15 @@ async def test_forget_leaves_other_members_alone(bot: BotDriver) -> None:
     await bot.say("/pivot checkin 3h bea's week", as_="bea")
     await bot.say("/pivot forget confirm", as_="ada")
     assert "Streak: 1 week" in (await bot.say("/pivot status", as_="bea")).text
+
+
+async def test_an_admins_follow_up_is_in_the_export_and_goes_with_forget(bot: BotDriver) -> None:
+    await bot.say("/pivot join")
+    await bot.say("/pivot cohort followup @ada", as_="olga")
+    reply = await bot.say("/pivot export")
+    [attachment] = [b for b in reply.blocks if isinstance(b, Attachment)]
+    [note] = json.loads(attachment.content)["admin_digest_notes"]
+    assert note["cohort"] == "spring"
+    assert note["followed_up_until"].startswith("2026-12-28")
+    await bot.say("/pivot forget confirm")
+    assert await _count(bot, DigestNote) == 0

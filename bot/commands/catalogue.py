@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from bot.commands import (
     checkins,
+    cohort_followup,
     cohort_insights,
+    cohort_lifecycle,
     cohort_quiz,
     cohorts,
     compensation,
@@ -36,8 +38,10 @@ FAMILIES = (
     compensation,
     privacy,
     cohorts,
+    cohort_lifecycle,
     cohort_quiz,
     cohort_insights,
+    cohort_followup,
 )
 
 

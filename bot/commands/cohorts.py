@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bot.commands.errors import UsageError
-from bot.commands.parsing import split_ref
+from bot.commands.parsing import expectation, split_ref
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.db.models import Cohort, CohortAdmin, Member
+from bot.domain.plan import add_months, start_window
 from bot.domain.weeks import local_date
 from bot.messages import Header, Invocation, Reply, Section
 from bot.services.audit import record
@@ -47,18 +48,33 @@ async def target_cohort(ctx: Context, inv: Invocation, name: str | None) -> Coho
     raise UsageError("Which cohort? Name it, e.g. `/pivot cohort admin add @sam spring-2027`.")
 
 
-async def create(inv: Invocation, ctx: Context) -> Reply:
-    name = ctx.args.text("name").lower()
+async def new_cohort_name(ctx: Context, command: str, text: str) -> str:
+    """A name a new (or renamed) cohort may take here: well formed, and not taken.
+
+    Typed text never gets here with a space (the parser refuses it first); a Discord option
+    can, and gets the same advice.
+    """
+    name = text.lower()
     if not _COHORT_NAME.match(name):
+        spec = ctx.registry.get(command)
+        expected = f" {expectation(spec)}" if spec is not None else ""
+        joined = "-".join(name.split())[:40]
+        hint = f"; `{text[:40]}` has a space, so try `{joined}`" if " " in text.strip() else ""
         raise UsageError(
-            "A cohort name is 2-40 lowercase letters, digits or dashes, "
-            "e.g. `/pivot cohort create spring-2027`."
+            f"A cohort name is one word of 2-40 lowercase letters, digits or dashes{hint}."
+            f"{expected}"
         )
     if await cohort_by_name(ctx.session, ctx.tenant.id, name) is not None:
         raise UsageError(f"Cohort {name} already exists. See `/pivot cohort list`.")
+    return name
+
+
+async def create(inv: Invocation, ctx: Context) -> Reply:
+    name = await new_cohort_name(ctx, "cohort create", ctx.args.text("name"))
     timezone = ctx.args.opt_text("tz") or ctx.settings.default_timezone
+    today = local_date(ctx.now, timezone)
     start_text = ctx.args.opt_text("start")
-    start = date.fromisoformat(start_text) if start_text else local_date(ctx.now, timezone)
+    start = _checked_start(name, date.fromisoformat(start_text), today) if start_text else today
     channel_id, channel_name = (
         await _chosen_channel(ctx) if ctx.args.has("channel") else (None, None)
     )
@@ -85,9 +101,33 @@ async def create(inv: Invocation, ctx: Context) -> Reply:
         Section(
             f"Created cohort {name}, starting {day(start)} ({timezone}); {where}. "
             "You're its admin.",
-            (f"Members join with `/pivot join {name}`.", *warning),
+            (f"Members join with `/pivot join {name}`.", *_start_meaning(start, today), *warning),
         )
     )
+
+
+def _checked_start(name: str, start: date, today: date) -> date:
+    first, last = start_window(today)
+    if not first <= start <= last:
+        example = add_months(today, 1).replace(day=1).isoformat()
+        raise UsageError(
+            f"A cohort starts within a year of today, from {day(first)} to {day(last)}, "
+            f"not on {day(start)}. E.g. `/pivot cohort create {name} start {example}`."
+        )
+    return start
+
+
+def _start_meaning(start: date, today: date) -> tuple[str, ...]:
+    """What the start date means for members, said once to the organiser who chose it."""
+    if start > today:
+        return (
+            f"Members who join before {day(start)} begin their plan that day: month 1, their "
+            "pace and their weekly nudges count from then. Check-ins before it still earn "
+            "points.",
+        )
+    if start < today:
+        return ("It has already started: each member's plan counts from the day they join.",)
+    return ()
 
 
 async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
@@ -105,8 +145,11 @@ async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
     for cohort in every:
         admins = await cohort_admin_ids(ctx.session, cohort.id)
         channel = f"#{cohort.channel_name}" if cohort.channel_name else "no channel"
+        name = cohort.name
+        if cohort.archived_at is not None:
+            name += f" (archived {day(cohort.archived_at)})"
         lines.append(
-            f"{cohort.name}: started {day(cohort.start_date)}, {counts.get(cohort.id, 0)} members, "
+            f"{name}: started {day(cohort.start_date)}, {counts.get(cohort.id, 0)} members, "
             f"{channel}, admins: {', '.join(admins) or 'platform admins only'}"
         )
     return Reply.of(Header("Cohorts"), Section("", tuple(lines)))
@@ -167,6 +210,12 @@ async def admins(inv: Invocation, ctx: Context) -> Reply:
     else:
         if existing is None:
             raise UsageError(f"{user_name} isn't an admin of {cohort.name}.")
+        if len(await cohort_admin_ids(ctx.session, cohort.id)) == 1:
+            raise UsageError(
+                f"{user_name} is the last admin of cohort {cohort.name}; without one, only the "
+                "workspace's or server's own admins could run it. Add another admin first, "
+                f"e.g. `/pivot cohort admin add @sam {cohort.name}`, then remove {user_name}."
+            )
         await ctx.session.delete(existing)
         headline = f"{user_name} is no longer an admin of cohort {cohort.name}."
     record(

@@ -15,6 +15,7 @@ from bot.services.cohort_choice import CohortChoice, choose_cohort
 from bot.services.gate_status import gate_status
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
+from bot.services.tenancy import cohorts
 from bot.views.formatting import day
 from bot.views.quizzes import PLACEMENT_BUTTON
 from bot.views.status import status_blocks
@@ -54,8 +55,12 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
         )
         ctx.session.add(member)
         greeting = f"Welcome to cohort {cohort.name}, {member.display_name}!"
-        when = "today" if start == joined_on else f"on {day(start)}, when the cohort starts"
-        plan_sentence = f"Your plan starts {when}."
+        plan_sentence = (
+            "Your plan starts today."
+            if start == joined_on
+            else f"Your plan starts on {day(start)}, when the cohort starts: month 1 and your "
+            "weekly nudges begin then, and check-ins before it still earn points."
+        )
     else:
         # A returning member keeps their plan: same start, same phase, same pace.
         if ctx.args.has("track") or ctx.args.has("months"):
@@ -64,6 +69,9 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
         greeting = (
             f"Welcome back to cohort {cohort.name}, {member.display_name}! "
             "Your history is as you left it."
+            if member.cohort_id == cohort.id
+            else f"Welcome to cohort {cohort.name}, {member.display_name}! "
+            "Your history comes with you."
         )
         plan_sentence = f"Your plan keeps its start, {day(member.plan_start)}."
     member.cohort_id = cohort.id
@@ -105,6 +113,16 @@ async def _choose_cohort(ctx: Context, inv: Invocation) -> Cohort:
     choice = await choose_cohort(
         ctx.session, ctx.tenant.id, ctx.args.opt_text("cohort"), inv.origin.channel_id
     )
+    if choice.cohort is not None and choice.cohort.archived_at is not None:
+        others = [
+            c.name for c in await cohorts(ctx.session, ctx.tenant.id) if c.archived_at is None
+        ]
+        where = (
+            f"Join another, e.g. `/pivot join {others[0]}`. Open cohorts: {', '.join(others)}."
+            if others
+            else "No cohort here is open; an admin creates one with `/pivot cohort create`."
+        )
+        raise UsageError(f"Cohort {choice.cohort.name} is archived: it takes no members. {where}")
     if choice.cohort is not None:
         return choice.cohort
     if choice.unknown is not None:

@@ -42,6 +42,7 @@ def parse_text(spec: CommandSpec, tokens: list[str]) -> dict[str, ArgValue]:
     keywords = {a.name: a for a in spec.visible_args if a.keyword}
     positional = [a for a in spec.visible_args if not a.keyword]
     index = 0
+    word: tuple[Arg, str] | None = None  # a one-word argument given by the token just before
     while index < len(tokens):
         token = tokens[index]
         if token == "|":  # noqa: S105 - the separator, not a secret
@@ -49,6 +50,7 @@ def parse_text(spec: CommandSpec, tokens: list[str]) -> dict[str, ArgValue]:
             empty_segment = index == len(tokens) or tokens[index] == "|"
             if empty_segment and positional and positional[0].kind is ArgKind.TEXT:
                 raw[positional.pop(0).name] = ""  # "did x | | 4" leaves the blockers empty
+            word = None
             continue
         name, _, inline = token.partition("=")
         arg = keywords.pop(name.lower(), None) if inline or index + 1 < len(tokens) else None
@@ -58,12 +60,35 @@ def parse_text(spec: CommandSpec, tokens: list[str]) -> dict[str, ArgValue]:
                 index += 1
             else:
                 index, raw[arg.name] = _take(arg, tokens, index + 1)
+            word = None
             continue
+        if word is not None and name.lower() not in keywords and _continues_word(token, positional):
+            raise UsageError(_one_word(spec, *word, token, channel_next=bool(positional)))
         if not positional:
             raise UsageError(f"Unexpected `{token[:40]}`. {expectation(spec)}")
         arg = positional.pop(0)
         index, raw[arg.name] = _take(arg, tokens, index)
+        word = (arg, token) if arg.kind is ArgKind.WORD else None
     return validate(spec, raw)
+
+
+def _continues_word(token: str, positional: list[Arg]) -> bool:
+    """A plain word where no plain word fits: the rest of a name typed with a space, as in
+    ``cohort create Spring 2027``. A channel must be written as one, so it never is."""
+    fits = bool(positional) and positional[0].kind is not ArgKind.CHANNEL
+    return not fits and _NAME.match(token) is not None
+
+
+def _one_word(spec: CommandSpec, arg: Arg, first: str, second: str, *, channel_next: bool) -> str:
+    joined = f"{first}-{second}".lower()[:40]
+    words = f"`{first[:40]} {second[:40]}`"
+    hint = f"join the words with dashes, e.g. `{joined}`"
+    if channel_next:
+        return (
+            f"{words}: {arg.name} is one word ({hint}), and a channel starts with # "
+            f"(e.g. #{second[:40]}). {expectation(spec)}"
+        )
+    return f"{words}: {arg.name} is one word; {hint}. {expectation(spec)}"
 
 
 def _take(arg: Arg, tokens: list[str], index: int) -> tuple[int, str]:
@@ -224,9 +249,12 @@ def _mention(arg: Arg, text: str, pattern: re.Pattern[str], sigil: str) -> str:
     if match:
         return f"{match[1]}|{match[2] or match[1]}"
     name = text.removeprefix(sigil)
-    if _NAME.match(name):
+    # A person may be typed bare; a channel only with its "#", so no stray word becomes one.
+    bare_allowed = arg.kind is not ArgKind.CHANNEL or name != text
+    if bare_allowed and _NAME.match(name):
         return f"{name}|{name}"
-    raise ValueError(f"{arg.name} must be a mention like {sigil}name, not `{text[:40]}`")
+    example = "#pivot-spring" if arg.kind is ArgKind.CHANNEL else "@name"
+    raise ValueError(f"{arg.name} must be a mention like {example}, not `{text[:40]}`")
 
 
 def split_ref(value: str) -> tuple[str, str]:

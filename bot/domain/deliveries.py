@@ -90,6 +90,12 @@ def idempotency_key(key: DeliveryKey) -> str:
             assert_never(kind)
 
 
+def cohort_prefixes(cohort_id: int) -> tuple[str, ...]:
+    """How the keys of a cohort's own messages begin (its posts, digests and no-channel
+    notes), as :func:`idempotency_key` writes them: ``<kind>:<cohort>:``."""
+    return (f"leaderboard:{cohort_id}:", f"digest:{cohort_id}:", f"nochannel:{cohort_id}:")
+
+
 def _part(value: object | None, kind: DeliveryKind) -> object:
     if value is None:
         raise ValueError(f"a {kind} delivery's key is missing a part")

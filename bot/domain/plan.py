@@ -6,10 +6,22 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+# A cohort starts at most this many months before or after the day it is created.
+START_WINDOW_MONTHS = 12
+
+
+def start_window(today: date) -> tuple[date, date]:
+    """The first and last day a cohort created ``today`` may start on."""
+    return add_months(today, -START_WINDOW_MONTHS), add_months(today, START_WINDOW_MONTHS)
+
 
 def plan_start(joined_on: date, cohort_start: date) -> date:
-    """Months count from joining, or from the cohort's start when that comes later."""
-    return max(joined_on, cohort_start)
+    """Months count from joining, or from the cohort's start when that comes later.
+
+    Never more than the start window ahead of joining, whatever a cohort row holds (one
+    stored before starts were checked), so a plan's dates always stay within the calendar.
+    """
+    return max(joined_on, min(cohort_start, add_months(joined_on, START_WINDOW_MONTHS)))
 
 
 def add_months(day: date, months: int) -> date:

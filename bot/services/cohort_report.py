@@ -1,4 +1,8 @@
-"""What an organiser needs each week: who is at risk, and how the cohort is doing."""
+"""What an organiser needs each week: who is at risk, and how the cohort is doing.
+
+``cohort_report`` gathers every number of the admin report as plain values, so the same
+report can be rendered as a chat reply or a web page.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from sqlalchemy import exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Member, Pause, Standing
+from bot.domain.cohort_signals import SharedBlocker
 from bot.domain.weeks import IsoWeek, local_date
+from bot.services.cohort_signals import LowConfidence, MonthHours, monthly_hours, recent_signals
 from bot.services.cohort_stats import (
     GateRate,
     WeekRate,
@@ -43,6 +49,9 @@ class CohortReport:
     per_phase: tuple[int, ...]
     at_risk: tuple[AtRisk, ...]  # most at risk first
     gates: tuple[GateRate, ...]
+    shared_blockers: tuple[SharedBlocker, ...]  # over the same weeks and this one
+    low_confidence: tuple[LowConfidence, ...]  # longest low run first
+    monthly_hours: tuple[MonthHours, ...]  # oldest first, ending with this month
 
     @property
     def overall_rate(self) -> float | None:
@@ -114,6 +123,7 @@ async def members_at_risk(
 
 async def cohort_report(session: AsyncSession, cohort: Cohort, now: datetime) -> CohortReport:
     rates = await weekly_rates(session, cohort, now, RATE_WEEKS + 1)
+    blockers, low_confidence = await recent_signals(session, cohort, rates[0].week)
     return CohortReport(
         cohort_name=cohort.name,
         this_week=rates[-1].week,
@@ -121,4 +131,7 @@ async def cohort_report(session: AsyncSession, cohort: Cohort, now: datetime) ->
         per_phase=await members_per_phase(session, cohort),
         at_risk=await members_at_risk(session, cohort, now),
         gates=await gate_pass_rates(session, cohort),
+        shared_blockers=blockers,
+        low_confidence=low_confidence,
+        monthly_hours=await monthly_hours(session, cohort, now),
     )

@@ -129,6 +129,26 @@ async def weekly_rates(
     return tuple(rates)
 
 
+async def checked_in_by(
+    session: AsyncSession, cohort: Cohort, week: IsoWeek, until: datetime
+) -> bool:
+    """Whether any member of the cohort checked in for ``week`` before ``until``.
+
+    The weekly post asks at its own slot, so a check-in after it never brings a late post.
+    """
+    found = await session.scalar(
+        select(Checkin.id)
+        .join(Member, Member.id == Checkin.member_id)
+        .where(
+            Member.cohort_id == cohort.id,
+            Checkin.iso_week == str(week),
+            Checkin.created_at <= until,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def cohort_stats(
     session: AsyncSession, cohort: Cohort, now: datetime, weeks: int = 12
 ) -> CohortStats:
@@ -142,25 +162,54 @@ async def cohort_stats(
 
 
 @dataclass(frozen=True)
+class AttemptRate:
+    number: int  # 1 for first attempts, 2 for second ones; the last counts every later one too
+    attempts: int
+    passed: int
+
+
+@dataclass(frozen=True)
 class GateRate:
     phase: int
     attempts: int
     passed: int
     members_passed: int
+    by_attempt: tuple[AttemptRate, ...]  # first attempts, second ones, then the rest
+
+
+ATTEMPTS_APART = 3  # first, second, and third or later
 
 
 async def gate_pass_rates(session: AsyncSession, cohort: Cohort) -> tuple[GateRate, ...]:
     rows = await session.execute(
-        select(QuizAttempt.phase, QuizAttempt.status, QuizAttempt.member_id)
+        select(QuizAttempt.phase, QuizAttempt.status, QuizAttempt.member_id, QuizAttempt.number)
         .join(Member, Member.id == QuizAttempt.member_id)
         .where(Member.cohort_id == cohort.id, QuizAttempt.status.in_((PASSED, FAILED)))
     )
     attempts: Counter[int] = Counter()
     passed: Counter[int] = Counter()
     passers: defaultdict[int, set[int]] = defaultdict(set)
-    for phase, status, member_id in rows:
+    tried: Counter[tuple[int, int]] = Counter()
+    through: Counter[tuple[int, int]] = Counter()
+    for phase, status, member_id, number in rows:
+        nth = (phase, min(number, ATTEMPTS_APART))
         attempts[phase] += 1
+        tried[nth] += 1
         if status == PASSED:
             passed[phase] += 1
+            through[nth] += 1
             passers[phase].add(member_id)
-    return tuple(GateRate(p, attempts[p], passed[p], len(passers[p])) for p in PHASES)
+    return tuple(
+        GateRate(
+            p,
+            attempts[p],
+            passed[p],
+            len(passers[p]),
+            tuple(
+                AttemptRate(n, tried[p, n], through[p, n])
+                for n in range(1, ATTEMPTS_APART + 1)
+                if tried[p, n]
+            ),
+        )
+        for p in PHASES
+    )

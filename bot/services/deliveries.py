@@ -12,12 +12,18 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Delivery
 from bot.db.upsert import insert_new
-from bot.domain.deliveries import WAITING, DeliveryKey, DeliveryStatus, PlannedDelivery
+from bot.domain.deliveries import (
+    WAITING,
+    DeliveryKey,
+    DeliveryStatus,
+    PlannedDelivery,
+    cohort_prefixes,
+)
 from bot.reply_codec import reply_to_dict
 
 LOOKUP_CHUNK = 500  # keys per query, well inside every driver's limit on bound parameters
@@ -65,9 +71,14 @@ async def cancel_pending(session: AsyncSession, tenant_id: int, reason: str) -> 
     For a workspace that removed the app: its messages could never arrive, and retrying them
     would only knock on a closed door. The rows stay, with the reason, for operators.
     """
+    return await cancel_waiting(session, Delivery.tenant_id == tenant_id, reason)
+
+
+async def cancel_waiting(session: AsyncSession, which: ColumnElement[bool], reason: str) -> int:
+    """Stop the waiting messages ``which`` selects, keeping their rows with the reason."""
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.tenant_id == tenant_id, Delivery.status.in_(WAITING))
+        .where(which, Delivery.status.in_(WAITING))
         .values(
             status=DeliveryStatus.CANCELLED,
             last_error=reason,
@@ -76,6 +87,14 @@ async def cancel_pending(session: AsyncSession, tenant_id: int, reason: str) -> 
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def about_cohort(cohort_id: int, member_ids: Select[int]) -> ColumnElement[bool]:
+    """The messages about one cohort: its own posts and admin notes, and its members'."""
+    own = [
+        Delivery.idempotency_key.startswith(p, autoescape=True) for p in cohort_prefixes(cohort_id)
+    ]
+    return or_(Delivery.member_id.in_(member_ids), *own)
 
 
 def _row(delivery: PlannedDelivery, now: datetime) -> dict[str, Any]:

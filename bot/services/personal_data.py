@@ -17,6 +17,7 @@ from bot.db.models import (
     Cohort,
     CohortAdmin,
     Delivery,
+    DigestNote,
     HandledRequest,
     Member,
     MilestoneProgress,
@@ -146,6 +147,26 @@ async def _points(session: AsyncSession, member: Member) -> list[dict[str, Any]]
     ]
 
 
+async def _digest_notes(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    """What the cohort admins' digest last noted about the member, and any follow-up."""
+    rows = await session.execute(
+        select(Cohort.name, DigestNote)
+        .join(Cohort, Cohort.id == DigestNote.cohort_id)
+        .where(DigestNote.member_id == member.id)
+    )
+    return [
+        {
+            "cohort": cohort,
+            "noted_as_quiet": note.quiet,
+            "noted_as_unreachable": note.unreachable,
+            "followed_up_until": (
+                note.followed_up_until.isoformat() if note.followed_up_until else None
+            ),
+        }
+        for cohort, note in rows
+    ]
+
+
 EXPORTERS: dict[str, Exporter] = {
     "checkins": _checkins,
     "milestones": _milestones,
@@ -153,6 +174,7 @@ EXPORTERS: dict[str, Exporter] = {
     "messages": _messages,
     "quiz_attempts": _quiz_attempts,
     "points": _points,
+    "admin_digest_notes": _digest_notes,
 }
 
 

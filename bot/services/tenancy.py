@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, CohortAdmin, Member, Tenant
@@ -88,10 +88,15 @@ async def cohort_by_name(session: AsyncSession, tenant_id: int, name: str) -> Co
 async def cohort_by_channel(
     session: AsyncSession, tenant_id: int, channel_id: str | None
 ) -> Cohort | None:
+    """The open cohort that posts in this channel: an archived one hands its channel on."""
     if not channel_id:
         return None
     return await session.scalar(
-        select(Cohort).where(Cohort.tenant_id == tenant_id, Cohort.channel_id == channel_id)
+        select(Cohort).where(
+            Cohort.tenant_id == tenant_id,
+            Cohort.channel_id == channel_id,
+            Cohort.archived_at.is_(None),
+        )
     )
 
 
@@ -122,12 +127,19 @@ async def cohort_admin_ids(session: AsyncSession, cohort_id: int) -> list[str]:
 
 
 async def member_tenant_ids(session: AsyncSession, platform: str, user_id: str) -> list[str]:
-    """The workspaces or guilds where ``user_id`` has a membership, for requests that arrive
-    outside any of them (a Discord DM), so the bot can tell where the person belongs."""
-    result = await session.scalars(
+    """The workspaces or guilds where ``user_id`` is a member or a cohort admin, for requests
+    that arrive outside any of them (a Discord DM), so the bot can tell where the person
+    belongs: an admin who is in no cohort still presses the buttons of their digest there."""
+    members = (
         select(Tenant.external_id)
         .join(Member, Member.tenant_id == Tenant.id)
         .where(Tenant.platform == platform, Member.user_id == user_id)
-        .order_by(Tenant.external_id)
     )
+    admins = (
+        select(Tenant.external_id)
+        .join(Cohort, Cohort.tenant_id == Tenant.id)
+        .join(CohortAdmin, CohortAdmin.cohort_id == Cohort.id)
+        .where(Tenant.platform == platform, CohortAdmin.user_id == user_id)
+    )
+    result = await session.scalars(union(members, admins).order_by("external_id"))
     return list(result)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from bot.domain.cohort_signals import LOW_CONFIDENCE, LOW_RUN, SHARED_BY, SharedBlocker
 from bot.messages import Block, Header, Section
-from bot.services.cohort_report import AtRisk, CohortReport
-from bot.views.formatting import percent, plural
+from bot.services.cohort_report import RATE_WEEKS, AtRisk, CohortReport
+from bot.services.cohort_signals import LowConfidence, MonthHours
+from bot.services.cohort_stats import ATTEMPTS_APART, GateRate
+from bot.views.formatting import hours, percent, plural
 
 AT_RISK_SHOWN = 20  # keeps the section under Slack's 3,000 characters
+LISTED = 12  # names shown beside one shared blocker
 
 
 def _risk_line(risk: AtRisk) -> str:
@@ -45,6 +49,7 @@ def report_blocks(report: CohortReport) -> tuple[Block, ...]:
         + (
             f"{g.passed} of {plural(g.attempts, 'attempt')} passed "
             f"({percent(g.passed, g.attempts)}), {plural(g.members_passed, 'member')} through"
+            f" · {_by_attempt(g)}"
             if g.attempts
             else "no attempts yet"
         )
@@ -59,5 +64,69 @@ def report_blocks(report: CohortReport) -> tuple[Block, ...]:
         ),
         Section(f"Members per phase ({sum(report.per_phase)} active):", phases),
         at_risk,
+        _blockers(report.shared_blockers),
+        _low_confidence(report.low_confidence),
+        _hours(report.monthly_hours),
         Section("Gate pass rates:", gates),
     )
+
+
+_ORDINALS = {1: "1st attempts", 2: "2nd attempts", ATTEMPTS_APART: "3rd or later"}
+
+
+def _by_attempt(gate: GateRate) -> str:
+    return ", ".join(
+        f"{_ORDINALS[a.number]} {a.passed} of {a.attempts} ({percent(a.passed, a.attempts)})"
+        for a in gate.by_attempt
+    )
+
+
+def _blockers(shared: tuple[SharedBlocker, ...]) -> Section:
+    if not shared:
+        return Section(
+            f"No blocker was named by {SHARED_BY} or more members in the last {RATE_WEEKS} "
+            "weeks and this one."
+        )
+    lines = "\n".join(f"• {b.topic} — {_names(b.members)}" for b in shared)
+    return Section(
+        f"Blockers several members share (the last {RATE_WEEKS} weeks and this one): one "
+        f"session on a topic may help them all.\n{lines}"
+    )
+
+
+def _names(names: tuple[str, ...]) -> str:
+    more = len(names) - LISTED
+    return ", ".join(names[:LISTED]) + (f" and {more} more" if more > 0 else "")
+
+
+def _low_confidence(low: tuple[LowConfidence, ...]) -> Section:
+    if not low:
+        return Section(
+            f"Nobody has reported confidence of {LOW_CONFIDENCE} or lower in {LOW_RUN} "
+            "check-ins running."
+        )
+    shown = low[:AT_RISK_SHOWN]
+    lines = "\n".join(
+        f"• {entry.display_name} — {', '.join(map(str, entry.run))} in their last "
+        f"{plural(len(entry.run), 'check-in')}"
+        for entry in shown
+    )
+    more = f"\n…and {len(low) - len(shown)} more." if len(low) > len(shown) else ""
+    return Section(
+        f"Confidence of {LOW_CONFIDENCE} or lower, {LOW_RUN} check-ins running or more "
+        f"(1-5):\n{lines}{more}"
+    )
+
+
+def _hours(months: tuple[MonthHours, ...]) -> Section:
+    lines = []
+    for entry in months:
+        label = f"{entry.month:%b %Y}" + ("" if entry.complete else " so far")
+        spread = entry.spread
+        lines.append(
+            f"{label}: median {hours(spread.median)}, range {hours(spread.least)}–"
+            f"{hours(spread.most)} across {plural(spread.members, 'member')}"
+            if spread is not None
+            else f"{label}: no members yet"
+        )
+    return Section("Hours per member per month:", tuple(lines))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.messages import Actions, Button, Header, Reply, Section
+from bot.messages import Actions, Block, Button, Header, Reply, Section
+from bot.services.admin_digest import FOLLOW_UP_WEEKS, DigestChanges, Named
 from bot.services.snapshot import Snapshot
 from bot.views.formatting import day, plural
 from bot.views.status import CHECKIN_BUTTON, STATUS_BUTTON
@@ -115,22 +116,56 @@ def gate_invite_reply(
     )
 
 
-def admin_digest_reply(
-    cohort: str, week: str, quiet: Sequence[str], unreachable: Sequence[str]
-) -> Reply:
-    """Private to admins: who has gone quiet and who cannot be reached. Never in the channel."""
+FOLLOW_UP_BUTTONS = 5  # one row on Discord; the rest by `/pivot cohort followup @name`
+
+
+def admin_digest_reply(cohort: str, week: str, changes: DigestChanges) -> Reply:
+    """Private to admins: what changed since their last digest, and who still waits for a
+    personal word. Never in the channel."""
+
+    def names(people: Sequence[Named]) -> str:
+        return ", ".join(
+            f"{p.display_name} ({p.detail})" if p.detail else p.display_name for p in people
+        )
+
     fields: list[str] = []
-    if quiet:
-        fields.append(f"Quiet for three weeks or more: {', '.join(quiet)}")
-    if unreachable:
-        fields.append(f"DMs can't reach: {', '.join(unreachable)}")
-    return Reply.of(
+    if changes.newly_quiet:
+        fields.append(f"Newly quiet for three weeks or more: {names(changes.newly_quiet)}")
+    if changes.back:
+        fields.append(f"Back and checking in again: {names(changes.back)}")
+    if changes.newly_unreachable:
+        fields.append(f"DMs can't reach: {names(changes.newly_unreachable)}")
+    if changes.still_quiet:
+        fields.append(f"Still quiet, not followed up yet: {names(changes.still_quiet)}")
+    blocks: list[Block] = [
         Header(f"Cohort {cohort} · admin digest for {week}"),
         Section(
-            "Only you and the other admins of this cohort see this.",
-            (*fields, "A personal word often helps more than another reminder."),
+            "Only you and the other admins of this cohort see this. Since the last digest:",
+            tuple(fields),
         ),
-    )
+    ]
+    waiting = changes.to_follow_up
+    if waiting:
+        blocks.append(
+            Section(
+                "A personal word often helps more than another reminder. Once you have reached "
+                "out, press their name (or `/pivot cohort followup @name`): the digest leaves "
+                f"them out for {FOLLOW_UP_WEEKS} weeks."
+            )
+        )
+        blocks.append(
+            Actions(
+                tuple(
+                    Button(
+                        f"Followed up {p.display_name[:40]}",
+                        "cohort followup",
+                        (("member", f"{p.user_id}|{p.display_name}"),),
+                    )
+                    for p in waiting[:FOLLOW_UP_BUTTONS]
+                )
+            )
+        )
+    return Reply.of(*blocks)
 
 
 def no_channel_reply(cohort: str) -> Reply:

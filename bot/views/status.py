@@ -17,6 +17,11 @@ def phase_line(snapshot: Snapshot) -> str:
 
 
 def plan_line(snapshot: Snapshot) -> str:
+    if snapshot.today < snapshot.plan_start:  # joined before the cohort starts
+        return (
+            f"Month 1 of {snapshot.plan_months} begins on {day(snapshot.plan_start)}, with the "
+            f"cohort · {snapshot.track.key} track"
+        )
     month = min(snapshot.plan_month, snapshot.plan_months)
     extra = " (past the plan's end)" if snapshot.plan_month > snapshot.plan_months else ""
     return (

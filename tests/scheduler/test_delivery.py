@@ -139,8 +139,12 @@ async def test_after_downtime_a_passed_weeks_nudge_is_skipped_not_sent(
 async def test_after_downtime_only_the_latest_leaderboard_post_goes_out(
     bot: BotDriver, jobs: DueJobs, clock: ManualClock, outbox: RecordingOutbox
 ) -> None:
+    await bot.say("/pivot join spring")
+    await bot.say("/pivot checkin 3h a first week")
     clock.set(utc(2026, 12, 4, 16, 30))  # Friday, just after the spring cohort's slot
     await jobs.plan()
+    clock.set(utc(2026, 12, 16, 12))  # the scheduler is down; commands still come in
+    await bot.say("/pivot checkin 4h a third week")
     clock.set(utc(2026, 12, 19, 9))  # down for two weeks, back on a Saturday
     await jobs.run_due()
     posts = {d.period: d.status for d in await deliveries(bot.core, "leaderboard")}

@@ -112,7 +112,7 @@ async def test_quiet_members_reach_admins_privately_never_the_channel(
         await jobs.run_due()
         clock.advance(timedelta(weeks=1))
     digests = outbox.texts_to("@olga")
-    assert any("Quiet for three weeks or more: ada" in d for d in digests)
+    assert any("Newly quiet for three weeks or more: ada" in d for d in digests)
     assert all("ada" not in text for target, text in outbox.sent if target.startswith("#"))
 
 

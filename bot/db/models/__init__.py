@@ -2,6 +2,7 @@
 
 from bot.db.models.buttons import ButtonArgs
 from bot.db.models.deliveries import Delivery
+from bot.db.models.digests import DigestNote
 from bot.db.models.members import Member, Pause
 from bot.db.models.points import PointAward, Standing
 from bot.db.models.progress import Checkin, MilestoneProgress
@@ -16,6 +17,7 @@ __all__ = [
     "Cohort",
     "CohortAdmin",
     "Delivery",
+    "DigestNote",
     "HandledRequest",
     "Member",
     "MilestoneProgress",

@@ -42,6 +42,8 @@ class Cohort(Base):
     quiz_bank: Mapped[str] = mapped_column(
         String(40), default="standard", server_default="standard"
     )
+    # Set by `/pivot cohort archive`: no posts, nudges or new members from then on.
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class CohortAdmin(Base):
