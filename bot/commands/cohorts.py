@@ -22,7 +22,7 @@ from bot.services.tenancy import (
     cohort_by_name,
     cohorts,
 )
-from bot.views.formatting import day
+from bot.views.formatting import day, plural
 
 _COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -106,7 +106,8 @@ async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
         admins = await cohort_admin_ids(ctx.session, cohort.id)
         channel = f"#{cohort.channel_name}" if cohort.channel_name else "no channel"
         lines.append(
-            f"{cohort.name}: started {day(cohort.start_date)}, {counts.get(cohort.id, 0)} members, "
+            f"{cohort.name}: started {day(cohort.start_date)}, "
+            f"{plural(counts.get(cohort.id, 0), 'member')}, "
             f"{channel}, admins: {', '.join(admins) or 'platform admins only'}"
         )
     return Reply.of(Header("Cohorts"), Section("", tuple(lines)))

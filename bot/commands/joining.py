@@ -15,7 +15,7 @@ from bot.services.cohort_choice import CohortChoice, choose_cohort
 from bot.services.gate_status import gate_status
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
-from bot.views.formatting import day
+from bot.views.formatting import day, with_article
 from bot.views.quizzes import PLACEMENT_BUTTON
 from bot.views.status import status_blocks
 
@@ -131,7 +131,8 @@ def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
     key = ctx.args.opt_text("track")
     if months is not None:
         if months < roadmap.minimum_months:
-            raise UsageError(f"A {months}-month plan is too short. {roadmap.minimum_reason}")
+            plan = with_article(f"{months}-month plan", capital=True)
+            raise UsageError(f"{plan} is too short. {roadmap.minimum_reason}")
         by_length = {t.months: t for t in roadmap.tracks}
         if months not in by_length:
             lengths = ", ".join(f"{t.months} ({t.key})" for t in roadmap.tracks)
@@ -139,7 +140,8 @@ def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
         chosen = by_length[months]
         if key and key != chosen.key:
             raise UsageError(
-                f"A {months}-month plan is the {chosen.key} track, not {key}. "
+                f"{with_article(f'{months}-month plan', capital=True)} is the {chosen.key} track, "
+                f"not {key}. "
                 f"Give one of them, e.g. `/pivot join track {chosen.key}`."
             )
         return chosen
