@@ -21,12 +21,13 @@ from bot.db.models import (
     Pause,
     QuizAttempt,
 )
+from bot.domain.checkin_window import nudge_week
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus
 from bot.domain.plan import plan_month
 from bot.domain.weeks import IsoWeek, local_date, week_of
 from bot.services.deliveries import find_planned
 from bot.services.quizzes import VOID
-from bot.services.snapshot import MANAGER_MILESTONE
+from bot.services.snapshot import MANAGER_MILESTONE, manager_months
 from scheduler.due_rules import (
     GATE_INVITES,
     Silence,
@@ -43,6 +44,7 @@ class MemberDue:
     member: Member
     cohort: Cohort
     week: IsoWeek  # the member's current ISO week, in their own timezone
+    asks: IsoWeek  # the week a nudge asks about: last week early in the week, else this one
     keys: tuple[DeliveryKey, ...]  # the messages due to them, none of them planned yet
 
 
@@ -61,7 +63,7 @@ async def find_due_members(
             select(Pause.member_id).where(Pause.starts_at <= now, Pause.ends_at > now)
         )
     )
-    candidates: list[tuple[Member, Cohort, IsoWeek]] = []
+    candidates: list[tuple[Member, Cohort, IsoWeek, IsoWeek]] = []
     for member, cohort in rows:
         if member.id in paused:
             continue
@@ -69,13 +71,14 @@ async def find_due_members(
         slot = slot_in_week(week, member.nudge_weekday, member.nudge_time, member.timezone)
         if now < slot.at or slot.at < member.joined_at:
             continue
-        if local_date(now, member.timezone) < member.plan_start:
+        today = local_date(now, member.timezone)
+        if today < member.plan_start:
             continue
-        candidates.append((member, cohort, week))
+        candidates.append((member, cohort, week, nudge_week(today, member.plan_start)))
     if not candidates:
         return []
-    ids = [member.id for member, _, _ in candidates]
-    checked_in = await _checked_in(session, ids, {week for _, _, week in candidates})
+    ids = [member.id for member, _, _, _ in candidates]
+    checked_in = await _checked_in(session, ids, {asks for _, _, _, asks in candidates})
     done = await _done_keys(session, ids)
     attempts = await session.execute(
         select(QuizAttempt.member_id, QuizAttempt.phase).where(
@@ -84,16 +87,17 @@ async def find_due_members(
     )
     attempted = {(member_id, phase) for member_id, phase in attempts}
     wanted: list[_Wanted] = []
-    for member, cohort, week in candidates:
+    for member, cohort, week, asks in candidates:
         today = local_date(now, member.timezone)
         member_done = done.get(member.id, set())
-        unmet = (member.id, str(week)) not in checked_in
+        unmet = (member.id, str(asks)) not in checked_in
+        roadmap = content.roadmap(cohort.roadmap_key)
         ask = manager_kind(
             plan_month(member.plan_start, today),
+            manager_months(member, roadmap),
             member.manager_outcome,
             MANAGER_MILESTONE in member_done,
         )
-        roadmap = content.roadmap(cohort.roadmap_key)
         may_invite = (member.id, member.phase) not in attempted and gate_invites_due(
             member, roadmap, today, member_done
         )
@@ -102,6 +106,7 @@ async def find_due_members(
                 member,
                 cohort,
                 week,
+                asks,
                 weekly=_weekly_keys(member, week) if unmet else (),
                 manager=DeliveryKey(ask, member.id) if ask else None,
                 gate=_gate_keys(member) if may_invite else (),
@@ -120,6 +125,7 @@ class _Wanted:
     member: Member
     cohort: Cohort
     week: IsoWeek
+    asks: IsoWeek
     weekly: tuple[DeliveryKey, ...]  # this week's nudge and quiet note (one at most), if unmet
     manager: DeliveryKey | None  # the manager prompt or its second ask
     gate: tuple[DeliveryKey, ...]  # each invitation to the open gate of the member's phase
@@ -133,7 +139,7 @@ class _Wanted:
         """What is due once everything planned already is taken out."""
         keys: list[DeliveryKey] = []
         if self.weekly and not any(key in planned for key in self.weekly):
-            kind = nudge_kind(silences.get(self.member.id, Silence(None, 0, None)), self.week)
+            kind = nudge_kind(silences.get(self.member.id, Silence(None, 0, None)), self.asks)
             keys.extend(key for key in self.weekly if key.kind is kind)
         if self.manager is not None and self.manager not in planned:
             keys.append(self.manager)
@@ -141,7 +147,7 @@ class _Wanted:
         invite = gate_invite_number(invited, self.week) if self.gate else 0
         if invite:
             keys.append(self.gate[invite - 1])
-        return MemberDue(self.member, self.cohort, self.week, tuple(keys))
+        return MemberDue(self.member, self.cohort, self.week, self.asks, tuple(keys))
 
 
 def _weekly_keys(member: Member, week: IsoWeek) -> tuple[DeliveryKey, ...]:
