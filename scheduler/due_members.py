@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from bot.domain.plan import plan_month
 from bot.domain.weeks import IsoWeek, local_date, week_of
 from bot.services.deliveries import find_planned
 from bot.services.quizzes import VOID
-from bot.services.snapshot import MANAGER_MILESTONE, manager_months
+from bot.services.snapshot import MANAGER_MILESTONE, manager_months, skipped_weeks
 from scheduler.due_rules import (
     GATE_INVITES,
     Silence,
@@ -58,14 +58,17 @@ async def find_due_members(
             .where(Member.left_at.is_(None), Member.dms_enabled.is_(True))
         )
     ).all()
-    paused = set(
-        await session.scalars(
-            select(Pause.member_id).where(Pause.starts_at <= now, Pause.ends_at > now)
-        )
-    )
+    # Pauses now or in the last fortnight: a paused member gets nothing, and a nudge never
+    # asks about a week the member had off.
+    pauses: dict[int, list[Pause]] = {}
+    for pause in await session.scalars(
+        select(Pause).where(Pause.starts_at <= now, Pause.ends_at > now - timedelta(days=14))
+    ):
+        pauses.setdefault(pause.member_id, []).append(pause)
     candidates: list[tuple[Member, Cohort, IsoWeek, IsoWeek]] = []
     for member, cohort in rows:
-        if member.id in paused:
+        own = pauses.get(member.id, [])
+        if any(p.ends_at > now for p in own):
             continue
         week = week_of(now, member.timezone)
         slot = slot_in_week(week, member.nudge_weekday, member.nudge_time, member.timezone)
@@ -74,7 +77,8 @@ async def find_due_members(
         today = local_date(now, member.timezone)
         if today < member.plan_start:
             continue
-        candidates.append((member, cohort, week, nudge_week(today, member.plan_start)))
+        off = skipped_weeks(own, member.timezone)
+        candidates.append((member, cohort, week, nudge_week(today, member.plan_start, off)))
     if not candidates:
         return []
     ids = [member.id for member, _, _, _ in candidates]

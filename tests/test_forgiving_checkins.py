@@ -15,7 +15,7 @@ async def checkins(bot: BotDriver) -> list[tuple[str, float, str]]:
         rows = await session.execute(
             select(Checkin.iso_week, Checkin.hours, Checkin.summary).order_by(Checkin.iso_week)
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
 
 async def streak_awards(bot: BotDriver) -> list[str]:

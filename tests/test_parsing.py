@@ -117,8 +117,8 @@ def test_every_mistake_gets_one_line_with_what_was_expected_and_an_example(
 
 
 def test_an_unknown_command_suggests_the_nearest_one() -> None:
-    assert "Did you mean `/pivot checkin`?" in _error("chekin 5h stuff")
-    assert "Did you mean `/pivot milestones`?" in _error("milestone")
+    assert "Did you mean `checkin`? `/pivot help checkin` explains it." in _error("chekin 5h")
+    assert "Did you mean `milestones`?" in _error("milestone")
 
 
 def test_a_group_without_its_subcommand_lists_the_choices() -> None:

@@ -140,6 +140,11 @@ def test_a_nudge_early_in_the_week_asks_about_the_week_just_ended() -> None:
     assert nudge_week(date(2027, 1, 7), start) == W(2027, 1)  # Thursday: this week
 
 
+def test_a_nudge_never_asks_about_a_week_off() -> None:
+    monday = date(2027, 1, 11)
+    assert nudge_week(monday, date(2026, 11, 30), paused=[W(2027, 1)]) == W(2027, 2)
+
+
 def test_a_nudge_never_asks_about_a_week_before_the_plan_began() -> None:
     assert nudge_week(date(2026, 11, 30), date(2026, 11, 30)) == W(2026, 49)
     assert not last_week_recordable(date(2026, 12, 1), date(2026, 11, 30))

@@ -78,7 +78,7 @@ async def create(inv: Invocation, ctx: Context) -> Reply:
     where = (
         f"posts go to #{channel_name}"
         if channel_name
-        else "no channel yet: `/pivot cohort channel`"
+        else f"no channel yet: `/pivot cohort channel {name} #channel`"
     )
     warning = await _channel_warning(ctx, channel_id)
     return Reply.of(

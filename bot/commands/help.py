@@ -49,7 +49,7 @@ def command_help(spec: CommandSpec) -> tuple[Header | Section, ...]:
         lines.append(spec.details)
     others = [name for name in (spec.name, *spec.aliases) if name != spec.typed_name]
     if others:
-        lines.append("Also: " + ", ".join(f"`/pivot {name}`" for name in others))
+        lines.append("Also called: " + ", ".join(f"`{name}`" for name in others))
     if spec.admin_only:
         lines.append("Cohort admins only.")
     fields = tuple(

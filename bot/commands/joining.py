@@ -119,7 +119,7 @@ async def _choose_cohort(ctx: Context, inv: Invocation) -> Cohort:
 
 def _cohort_hint(choice: CohortChoice) -> str:
     if not choice.names:
-        return "There are no cohorts yet; an admin creates them with `/pivot cohort create`."
+        return "There are no cohorts yet; an admin creates them with `/pivot cohort create <name>`."
     return (
         f"Expected `/pivot join <cohort>`, e.g. `/pivot join {choice.names[0]}`. "
         f"Cohorts here: {', '.join(choice.names)}."

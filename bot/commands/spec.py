@@ -174,7 +174,7 @@ class Registry:
                 f"`/pivot help {first}` explains each."
             )
         guess = self.suggest(" ".join(tokens[:2])) or self.suggest(first)
-        hint = f" Did you mean `/pivot {guess}`?" if guess else ""
+        hint = f" Did you mean `{guess}`? `/pivot help {guess}` explains it." if guess else ""
         return f"Unknown command `{first}`.{hint} Type `/pivot help` to see every command."
 
     def suggest(self, word: str) -> str | None:

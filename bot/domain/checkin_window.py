@@ -8,6 +8,7 @@ Monday, Tuesday or Wednesday asks about the week just ended, and a later one abo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from bot.domain.weeks import IsoWeek
@@ -36,10 +37,13 @@ def last_week_recordable(today: date, plan_start: date) -> bool:
     return last_week_open(today) and IsoWeek.of(today).previous() >= IsoWeek.of(plan_start)
 
 
-def nudge_week(today: date, plan_start: date) -> IsoWeek:
+def nudge_week(today: date, plan_start: date, paused: Collection[IsoWeek] = ()) -> IsoWeek:
     """The week a nudge landing on ``today`` asks about.
 
-    Monday to Wednesday it is the week just ended, unless the plan began only this week.
+    Monday to Wednesday it is the week just ended, unless the plan began only this week or
+    the member was paused then: nobody is asked about a week off.
     """
     this_week = IsoWeek.of(today)
-    return this_week.previous() if last_week_recordable(today, plan_start) else this_week
+    last_week = this_week.previous()
+    asks_last = last_week_recordable(today, plan_start) and last_week not in paused
+    return last_week if asks_last else this_week

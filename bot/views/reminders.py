@@ -44,7 +44,7 @@ def nudge_reply(snapshot: Snapshot, name: str, asks: IsoWeek) -> Reply:
     streak = (
         f"Your streak is {plural(snapshot.streak, 'week')}; a check-in keeps it going."
         if snapshot.streak
-        else "A check-in this week starts a new streak."
+        else "Your next check-in starts a new streak."
     )
     return Reply.of(
         Header(question),

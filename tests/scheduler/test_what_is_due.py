@@ -65,6 +65,18 @@ async def test_a_nudge_later_in_the_week_asks_about_this_week(
     assert "[1] Check in  [2] Status" in text
 
 
+async def test_after_a_pause_the_first_nudge_asks_about_the_new_week_not_the_week_off(
+    bot: BotDriver, jobs: DueJobs, outbox: RecordingOutbox
+) -> None:
+    await _join_and_go_to_monday(bot, "ada")
+    await bot.say("/pivot checkin last 3h before the break")  # W49
+    await bot.say("/pivot pause 1")  # W50 off, until next Monday at this time
+    bot.clock.set(MONDAY + timedelta(weeks=1, minutes=5))
+    await jobs.run_due()
+    [text] = outbox.texts_to("@ada")
+    assert text.startswith("Hi ada, time for your 2026-W51 check-in")
+
+
 async def test_no_nudge_asks_about_a_week_already_checked_in(
     bot: BotDriver, jobs: DueJobs, outbox: RecordingOutbox
 ) -> None:
