@@ -130,8 +130,8 @@ def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
     months = ctx.args.opt_integer("months")
     key = ctx.args.opt_text("track")
     if months is not None:
+        plan = with_article(f"{months}-month plan", capital=True)
         if months < roadmap.minimum_months:
-            plan = with_article(f"{months}-month plan", capital=True)
             raise UsageError(f"{plan} is too short. {roadmap.minimum_reason}")
         by_length = {t.months: t for t in roadmap.tracks}
         if months not in by_length:
@@ -140,8 +140,7 @@ def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
         chosen = by_length[months]
         if key and key != chosen.key:
             raise UsageError(
-                f"{with_article(f'{months}-month plan', capital=True)} is the {chosen.key} track, "
-                f"not {key}. "
+                f"{plan} is the {chosen.key} track, not {key}. "
                 f"Give one of them, e.g. `/pivot join track {chosen.key}`."
             )
         return chosen

@@ -67,6 +67,7 @@ class Snapshot:
     paused_until: date | None  # the member's local date
     milestones: tuple[MilestoneState, ...]  # every phase, in plan order
     checkin_weeks: frozenset[IsoWeek]
+    manager_months: tuple[int, int] | None  # when to talk to one's manager, on this track
 
     @property
     def plan_months(self) -> int:
@@ -84,15 +85,6 @@ class Snapshot:
     def next_milestone(self) -> MilestoneState | None:
         pending = [m for m in self.phase_milestones if not m.done and m.milestone.required]
         return min(pending, key=lambda m: m.due_on) if pending else None
-
-    @property
-    def manager_months(self) -> tuple[int, int] | None:
-        """The plan months for the manager conversation, on this member's track."""
-        state = next((m for m in self.milestones if m.milestone.key == MANAGER_MILESTONE), None)
-        if state is None or state.milestone.plan_months is None:
-            return None
-        window = self.windows[state.phase - 1]
-        return month_window(window, self.plan_start, state.milestone.plan_months)
 
     @property
     def manager_conversation_due(self) -> bool:
@@ -115,8 +107,8 @@ def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
 
 
 def manager_months(member: Member, roadmap: Roadmap) -> tuple[int, int] | None:
-    """The plan months for the manager conversation on the member's track, as
-    :attr:`Snapshot.manager_months` gives them, for planners that build no snapshot."""
+    """The plan months for the manager conversation on the member's track: months 3 and 4
+    on the standard track, moved inside phase 1 where that phase is shorter."""
     found = roadmap.find_milestone(MANAGER_MILESTONE)
     months = found[1].plan_months if found else None
     if found is None or months is None:
@@ -271,6 +263,7 @@ def compute_snapshot(
         paused_until=_local_end(active, member.timezone),
         milestones=tuple(states),
         checkin_weeks=weeks,
+        manager_months=manager_months(member, roadmap),
     )
 
 
