@@ -111,7 +111,7 @@ def test_streak_bonuses_are_earned_at_the_lengths_status_shows() -> None:
     bonuses = streak_bonus_weeks(weeks, [], [4, 8, 26], phase_starts)
     walked = {
         week: length
-        for length, week in streak(weeks, [], W(2027, 30), phase_starts=phase_starts).reached
+        for length, week in streak(weeks, [], W(2027, 30), phase_starts=phase_starts).reached()
     }
     assert bonuses == [(4, W(2027, 4)), (8, W(2027, 9)), (26, W(2027, 28))]
     for length, week in bonuses:

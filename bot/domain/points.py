@@ -81,7 +81,7 @@ def streak_bonus_weeks(
         return []
     wanted = set(lengths)
     walked = streak(done, paused_weeks, max(done), phase_starts=phase_starts)
-    return [(length, week) for length, week in walked.reached if length in wanted]
+    return [(length, week) for length, week in walked.reached() if length in wanted]
 
 
 def derive_awards(

@@ -29,7 +29,13 @@ class Streak:
     length: int
     freeze_ready: bool  # the freeze of this week's phase is still unspent
     frozen: tuple[IsoWeek, ...] = ()  # missed weeks a freeze covered, oldest first
-    reached: tuple[tuple[int, IsoWeek], ...] = ()  # the length reached in each checked-in week
+    # The length reached in each checked-in week, by week index: turned into weeks only when
+    # asked for, since the scheduler walks years of weeks for thousands of members.
+    reached_at: tuple[tuple[int, int], ...] = ()
+
+    def reached(self) -> list[tuple[int, IsoWeek]]:
+        """Each checked-in week with the length the streak reached in it, oldest first."""
+        return [(length, IsoWeek.from_index(index)) for length, index in self.reached_at]
 
 
 def streak(
@@ -55,12 +61,12 @@ def streak(
     last_done = max(done)
     spent: set[int] = set()
     frozen: list[int] = []
-    reached: list[tuple[int, IsoWeek]] = []
+    reached: list[tuple[int, int]] = []
     run = 0
     for week in range(min(done), this_week.index + 1):
         if week in done:
             run += 1
-            reached.append((run, IsoWeek.from_index(week)))
+            reached.append((run, week))
         elif week in paused or (week > last_done and week >= first_open):
             continue
         elif run and (phase := _phase(week, starts)) not in spent:
