@@ -120,7 +120,7 @@ class PivotCore:
             if spec.needs_member:
                 ctx.joined()
             if spec.admin_only and not ctx.is_admin:
-                raise UsageError(f"Only cohort admins can run `/pivot {spec.name}`.")
+                raise UsageError(f"Only cohort admins can run `{spec.typed_name}`.")
             reply = await spec.handler(inv, ctx)
             if spec.dedupe and inv.request_id:
                 session.add(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +21,13 @@ from bot.db.models import (
     Pause,
     QuizAttempt,
 )
+from bot.domain.checkin_window import nudge_week
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus
 from bot.domain.plan import plan_month
 from bot.domain.weeks import IsoWeek, local_date, week_of
 from bot.services.deliveries import find_planned
 from bot.services.quizzes import VOID
-from bot.services.snapshot import MANAGER_MILESTONE
+from bot.services.snapshot import MANAGER_MILESTONE, manager_months, skipped_weeks
 from scheduler.due_rules import (
     GATE_INVITES,
     Silence,
@@ -43,6 +44,7 @@ class MemberDue:
     member: Member
     cohort: Cohort
     week: IsoWeek  # the member's current ISO week, in their own timezone
+    asks: IsoWeek  # the week a nudge asks about: last week early in the week, else this one
     keys: tuple[DeliveryKey, ...]  # the messages due to them, none of them planned yet
 
 
@@ -56,26 +58,31 @@ async def find_due_members(
             .where(Member.left_at.is_(None), Member.dms_enabled.is_(True))
         )
     ).all()
-    paused = set(
-        await session.scalars(
-            select(Pause.member_id).where(Pause.starts_at <= now, Pause.ends_at > now)
-        )
-    )
-    candidates: list[tuple[Member, Cohort, IsoWeek]] = []
+    # Pauses now or in the last fortnight: a paused member gets nothing, and a nudge never
+    # asks about a week the member had off.
+    pauses: dict[int, list[Pause]] = {}
+    for pause in await session.scalars(
+        select(Pause).where(Pause.starts_at <= now, Pause.ends_at > now - timedelta(days=14))
+    ):
+        pauses.setdefault(pause.member_id, []).append(pause)
+    candidates: list[tuple[Member, Cohort, IsoWeek, IsoWeek]] = []
     for member, cohort in rows:
-        if member.id in paused:
+        own = pauses.get(member.id, [])
+        if any(p.ends_at > now for p in own):
             continue
         week = week_of(now, member.timezone)
         slot = slot_in_week(week, member.nudge_weekday, member.nudge_time, member.timezone)
         if now < slot.at or slot.at < member.joined_at:
             continue
-        if local_date(now, member.timezone) < member.plan_start:
+        today = local_date(now, member.timezone)
+        if today < member.plan_start:
             continue
-        candidates.append((member, cohort, week))
+        off = skipped_weeks(own, member.timezone)
+        candidates.append((member, cohort, week, nudge_week(today, member.plan_start, off)))
     if not candidates:
         return []
-    ids = [member.id for member, _, _ in candidates]
-    checked_in = await _checked_in(session, ids, {week for _, _, week in candidates})
+    ids = [member.id for member, _, _, _ in candidates]
+    checked_in = await _checked_in(session, ids, {asks for _, _, _, asks in candidates})
     done = await _done_keys(session, ids)
     attempts = await session.execute(
         select(QuizAttempt.member_id, QuizAttempt.phase).where(
@@ -84,16 +91,17 @@ async def find_due_members(
     )
     attempted = {(member_id, phase) for member_id, phase in attempts}
     wanted: list[_Wanted] = []
-    for member, cohort, week in candidates:
+    for member, cohort, week, asks in candidates:
         today = local_date(now, member.timezone)
         member_done = done.get(member.id, set())
-        unmet = (member.id, str(week)) not in checked_in
+        unmet = (member.id, str(asks)) not in checked_in
+        roadmap = content.roadmap(cohort.roadmap_key)
         ask = manager_kind(
             plan_month(member.plan_start, today),
+            manager_months(member, roadmap),
             member.manager_outcome,
             MANAGER_MILESTONE in member_done,
         )
-        roadmap = content.roadmap(cohort.roadmap_key)
         may_invite = (member.id, member.phase) not in attempted and gate_invites_due(
             member, roadmap, today, member_done
         )
@@ -102,6 +110,7 @@ async def find_due_members(
                 member,
                 cohort,
                 week,
+                asks,
                 weekly=_weekly_keys(member, week) if unmet else (),
                 manager=DeliveryKey(ask, member.id) if ask else None,
                 gate=_gate_keys(member) if may_invite else (),
@@ -120,6 +129,7 @@ class _Wanted:
     member: Member
     cohort: Cohort
     week: IsoWeek
+    asks: IsoWeek
     weekly: tuple[DeliveryKey, ...]  # this week's nudge and quiet note (one at most), if unmet
     manager: DeliveryKey | None  # the manager prompt or its second ask
     gate: tuple[DeliveryKey, ...]  # each invitation to the open gate of the member's phase
@@ -133,7 +143,7 @@ class _Wanted:
         """What is due once everything planned already is taken out."""
         keys: list[DeliveryKey] = []
         if self.weekly and not any(key in planned for key in self.weekly):
-            kind = nudge_kind(silences.get(self.member.id, Silence(None, 0, None)), self.week)
+            kind = nudge_kind(silences.get(self.member.id, Silence(None, 0, None)), self.asks)
             keys.extend(key for key in self.weekly if key.kind is kind)
         if self.manager is not None and self.manager not in planned:
             keys.append(self.manager)
@@ -141,7 +151,7 @@ class _Wanted:
         invite = gate_invite_number(invited, self.week) if self.gate else 0
         if invite:
             keys.append(self.gate[invite - 1])
-        return MemberDue(self.member, self.cohort, self.week, tuple(keys))
+        return MemberDue(self.member, self.cohort, self.week, self.asks, tuple(keys))
 
 
 def _weekly_keys(member: Member, week: IsoWeek) -> tuple[DeliveryKey, ...]:

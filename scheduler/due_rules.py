@@ -39,16 +39,19 @@ def nudge_kind(silence: Silence, week: IsoWeek) -> DeliveryKind | None:
     return DeliveryKind.QUIET if silence.nudges_sent >= QUIET_AFTER_NUDGES else DeliveryKind.NUDGE
 
 
-def manager_kind(month: int, outcome: str | None, done: bool) -> DeliveryKind | None:
-    """Ask once in month 3 (or 4 if month 3 was missed); ask again in month 4 after "later".
+def manager_kind(
+    month: int, window: tuple[int, int] | None, outcome: str | None, done: bool
+) -> DeliveryKind | None:
+    """Ask once in the window's first month (or later in it, if that was missed); ask again in
+    its last month after "later". The window is months 3 and 4 on the standard track.
 
     Each is asked once: the planner drops one that is planned already.
     """
-    if done or not 3 <= month <= 4:
+    if done or window is None or not window[0] <= month <= window[1]:
         return None
     if outcome is None:
         return DeliveryKind.MANAGER
-    if outcome == "later" and month == 4:
+    if outcome == "later" and month == window[1] > window[0]:
         return DeliveryKind.MANAGER_AGAIN
     return None
 

@@ -19,7 +19,7 @@ from bot.views.reminders import (
     quiet_reply,
 )
 from scheduler.due_members import MemberDue
-from scheduler.timing import week_end
+from scheduler.timing import nudge_stale_after, week_end
 
 
 async def member_deliveries(
@@ -33,6 +33,7 @@ async def member_deliveries(
         snapshot = compute_snapshot(member, roadmap, now, histories[member.id])
         for key in item.keys:
             reply, period = _message(key, item, snapshot)
+            weekly = key.kind in (DeliveryKind.NUDGE, DeliveryKind.QUIET)
             planned.append(
                 PlannedDelivery(
                     key,
@@ -41,20 +42,23 @@ async def member_deliveries(
                     user_id=member.user_id,
                     member_id=member.id,
                     period=period,
-                    stale_after=week_end(item.week, member.timezone),
+                    stale_after=nudge_stale_after(item.asks, item.week, member.timezone)
+                    if weekly
+                    else week_end(item.week, member.timezone),
                 )
             )
     return planned
 
 
 def _message(key: DeliveryKey, item: MemberDue, snapshot: Snapshot) -> tuple[Reply, str]:
-    """The reply, and the period it is for: the ISO week, or the plan month for the manager."""
+    """The reply, and the period it is for: the ISO week (for a nudge or a quiet note, the week
+    it asks about), or the plan month for the manager."""
     member, cohort = item.member, item.cohort
     match key.kind:
         case DeliveryKind.NUDGE:
-            return nudge_reply(snapshot, member.display_name), str(item.week)
+            return nudge_reply(snapshot, member.display_name, item.asks), str(item.asks)
         case DeliveryKind.QUIET:
-            return quiet_reply(member.display_name), str(item.week)
+            return quiet_reply(member.display_name), str(item.asks)
         case DeliveryKind.GATE:
             assert key.invite is not None  # a gate key cannot be made without it
             reply = gate_invite_reply(

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.domain.checkin_window import closes_on
 from bot.domain.weeks import IsoWeek, at_local_time, week_of
 
 MAX_ATTEMPTS = 8
@@ -46,6 +47,14 @@ def next_slot(now: datetime, weekday: int, wall: time, timezone: str) -> Slot:
 def week_end(week: IsoWeek, timezone: str) -> datetime:
     """The instant the week ends locally (next Monday 00:00); after it a nudge is stale."""
     return at_local_time(week.next().monday(), time(0, 0), timezone)
+
+
+def nudge_stale_after(asks: IsoWeek, week: IsoWeek, timezone: str) -> datetime:
+    """A nudge about last week is stale once that week's check-in closes (Wednesday night);
+    one about this week, once the week ends."""
+    if asks < week:
+        return at_local_time(closes_on(asks) + timedelta(days=1), time(0, 0), timezone)
+    return week_end(week, timezone)
 
 
 def retry_delay(attempts: int, retry_after: float, rng: random.Random) -> float:

@@ -15,6 +15,7 @@ from bot.content.loader import ContentLibrary, load_library
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from testkit.driver import BotDriver
+from tests.support import reply_log
 from tests.support.databases import (
     copy_sqlite,
     create_postgres_database,
@@ -26,6 +27,18 @@ from tests.support.databases import (
 
 # A Monday morning, so "this week" starts today in most timezones.
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+RUN_LAST = "test_every_backticked_command_in_the_suites_replies_runs_as_written"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The check of every reply the suite saw runs after the tests that produce them."""
+    items.sort(key=lambda item: item.name.startswith(RUN_LAST))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _replies_recorded() -> Iterator[None]:
+    with reply_log.recording():
+        yield
 
 
 @pytest.fixture(scope="session")

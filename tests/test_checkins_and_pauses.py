@@ -100,11 +100,23 @@ async def test_ten_weekly_checkins_grow_the_streak_and_move_the_pace(bot: BotDri
     assert "behind by" not in (await bot.say("/pivot status")).text
 
 
-async def test_a_missed_week_breaks_the_streak(bot: BotDriver) -> None:
+async def test_one_missed_week_is_covered_by_the_streak_freeze(bot: BotDriver) -> None:
     await bot.say("/pivot join")
-    await bot.say("/pivot checkin 5h a")
+    await bot.say("/pivot checkin 5h a")  # W49
+    bot.advance(weeks=2)  # W50 passes with no check-in
+    reply = await bot.say("/pivot checkin 5h b")  # W51
+    assert "Streak: 2 weeks" in reply.text
+    status = await bot.say("/pivot status")
+    assert "Streak freeze: used for 2026-W50; phase 2 brings a new one." in status.text
+
+
+async def test_a_second_missed_week_in_the_same_phase_breaks_the_streak(bot: BotDriver) -> None:
+    await bot.say("/pivot join")
+    await bot.say("/pivot checkin 5h a")  # W49
     bot.advance(weeks=2)
-    reply = await bot.say("/pivot checkin 5h b")
+    await bot.say("/pivot checkin 5h b")  # W51; the freeze covered W50
+    bot.advance(weeks=2)
+    reply = await bot.say("/pivot checkin 5h c")  # W53; W52 was missed too
     assert "Streak: 1 week" in reply.text
 
 
@@ -152,4 +164,6 @@ async def test_a_one_week_pause_covers_one_week_not_the_next(bot: BotDriver) -> 
     await bot.say("/pivot pause 1")  # Monday of W50 to Monday of W51
     bot.advance(weeks=2)  # W51 passes with no check-in
     reply = await bot.say("/pivot checkin 3h after the break")  # W52
-    assert "Streak: 1 week" in reply.text
+    assert "Streak: 2 weeks" in reply.text
+    status = await bot.say("/pivot status")  # W51 needed the freeze: the pause had ended
+    assert "Streak freeze: used for 2026-W51" in status.text

@@ -84,7 +84,7 @@ async def test_a_member_gets_the_cohort_chart_and_the_same_data_gives_the_same_p
     assert not first.is_error, first.text
     image = _image(first)
     assert image.filename == "cohort-spring-2026-W49.png"
-    assert "Cohort spring, 1 members (phase 1: 1" in image.alt
+    assert "Cohort spring, 1 member (phase 1: 1" in image.alt
     assert "49: 100% so far" in image.alt
     assert _image(await bot.say("/pivot cohort chart")).png_bytes == image.png_bytes
 

@@ -70,9 +70,11 @@ async def test_a_bug_after_a_write_saves_nothing_and_shows_no_traceback(bot: Bot
 
 async def test_a_usage_error_after_a_write_saves_nothing(bot: BotDriver) -> None:
     await bot.say("/pivot join")
-    broken = BotDriver(_core_with(bot.core, UsageError("Nope. Expected `/pivot x`.")), bot.clock)
+    broken = BotDriver(
+        _core_with(bot.core, UsageError("Nope. Expected `/pivot status`.")), bot.clock
+    )
     reply = await broken.say("/pivot explode")
-    assert reply.text == "Nope. Expected `/pivot x`."
+    assert reply.text == "Nope. Expected `/pivot status`."
     assert await _checkin_count(bot.core) == 0
 
 

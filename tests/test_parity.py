@@ -175,3 +175,58 @@ def assert_the_journey_happened(state: State, replies: list[Seen]) -> None:
         "1. Ada (you) — 210 points",
         "You: 1 of 1 · 210 points.",
     )
+
+
+async def roadmap_journey(on: Platform) -> None:
+    """Week one checked in on time, week two only on the Monday after, then the plan in full."""
+    await on.create_cohort("spring")
+    await on.join("spring")
+    await on.check_in("6h", "read the team's flask service", "none", 3)
+    await on.done("git-workflow", FIRST_TWO["git-workflow"])
+    await on.next_week()
+    await on.next_week()
+    await on.check_in_last("4h", "wrote tests for the service")
+    await on.milestone("write-tests")
+    await on.roadmap()
+    await on.history(5)
+
+
+async def test_last_weeks_check_in_milestones_roadmap_and_history_read_the_same_everywhere(
+    fresh_inputs: FreshInputs, tmp_path: Path
+) -> None:
+    runs: dict[str, Run] = {}
+    for name, platform in PLATFORMS.items():
+        async with fresh_inputs(name) as (inputs, clock):
+            async with platform(inputs, clock, tmp_path) as on:
+                await roadmap_journey(on)
+            runs[name] = Run(on.transcript, await normalised_state(inputs.lookups, on.names))
+    typed = runs["console"]
+    late, milestone, roadmap, history = typed.replies[-4:]
+    assert late.lines[0] == "Checked in for 2026-W50 (last week): 4h — wrote tests for the service"
+    assert "Streak: 2 weeks · not checked in this week" in late.lines
+    assert [c["iso_week"] for c in typed.state["checkins"]] == ["2026-W49", "2026-W50"]
+    assert milestone.lines[:2] == (
+        "Write tests (write-tests)",
+        "Put a real test suite around code you own: unit tests, a few integration tests, "
+        "fixtures, and tests that fail for the right reason.",
+    )
+    assert "Due on your plan: 10 Mar 2027" in milestone.lines
+    pytest_docs = (
+        "• pytest documentation — The usual Python test runner: fixtures, parametrised "
+        "cases and plugins, each with small examples. https://docs.pytest.org/"
+    )
+    assert pytest_docs in milestone.lines
+    assert [line for line in roadmap.lines if "Phase " in line and ":" in line][:4] == [
+        "▶ Phase 1: Software-engineering fundamentals",
+        "· Phase 2: Production systems, pipelines and infrastructure",
+        "· Phase 3: A real model in production",
+        "· Phase 4: Portfolio and job search",
+    ]
+    assert sum(line.startswith("Checkpoint: ") for line in roadmap.lines) == 4
+    assert history.lines[1:] == (
+        "2026-W50 · 4h — wrote tests for the service",
+        "2026-W49 · 6h — read the team's flask service",
+    )
+    for name in ("slack", "discord"):
+        assert runs[name].state == typed.state, f"{name} differs from the console"
+        assert runs[name].replies == typed.replies, f"{name} replied differently"

@@ -21,11 +21,25 @@ def test_checkin_splits_hours_summary_blockers_and_confidence_on_bars() -> None:
     name, args = parse("checkin 6h shipped flask service | blocked on docker networking | 4")
     assert name == "checkin"
     assert args == {
+        "week": "this",
         "hours": 6.0,
         "summary": "shipped flask service",
         "blockers": "blocked on docker networking",
         "confidence": 4,
     }
+
+
+def test_checkin_last_is_for_last_week_and_this_is_the_default() -> None:
+    assert parse("checkin last 4h wrote the tests")[1]["week"] == "last"
+    assert parse("checkin this 4h wrote the tests")[1]["week"] == "this"
+    assert parse("checkin 4h last of the tests")[1]["summary"] == "last of the tests"
+
+
+def test_hours_written_with_a_space_before_the_unit_are_still_hours() -> None:
+    _, args = parse("checkin 6 h did stuff")
+    assert (args["hours"], args["summary"]) == (6.0, "did stuff")
+    _, args = parse("checkin last 1.5 hours read a chapter")
+    assert (args["week"], args["hours"], args["summary"]) == ("last", 1.5, "read a chapter")
 
 
 def test_checkin_without_blockers_leaves_them_empty() -> None:
@@ -103,8 +117,8 @@ def test_every_mistake_gets_one_line_with_what_was_expected_and_an_example(
 
 
 def test_an_unknown_command_suggests_the_nearest_one() -> None:
-    assert "Did you mean `/pivot checkin`?" in _error("chekin 5h stuff")
-    assert "Did you mean `/pivot milestones`?" in _error("milestone")
+    assert "Did you mean `checkin`? `/pivot help checkin` explains it." in _error("chekin 5h")
+    assert "Did you mean `milestones`?" in _error("milestone")
 
 
 def test_a_group_without_its_subcommand_lists_the_choices() -> None:
@@ -127,7 +141,7 @@ def test_unicode_and_sql_looking_text_are_just_text() -> None:
 
 def test_help_is_generated_from_every_spec() -> None:
     for spec in REGISTRY.specs:
-        assert spec.usage.startswith(f"/pivot {spec.name}")
+        assert spec.usage.startswith(f"/pivot {spec.typed_name}")
         assert spec.example.startswith(f"/pivot {spec.name.split()[0]}")
         assert 1 <= len(spec.summary) <= 100
 

@@ -1,4 +1,4 @@
-"""Plan months, pace against one's own plan, and streaks, as plain rules."""
+"""Plan months and pace against one's own plan, as plain rules (streaks: test_streaks.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from bot.domain.pace import Pace, pace
 from bot.domain.plan import add_months, months_elapsed, phase_windows, plan_month, plan_start
-from bot.domain.streaks import current_streak, longest_streak
 from bot.domain.weeks import IsoWeek
 
 
@@ -61,40 +60,6 @@ def test_less_than_a_week_either_way_is_on_track() -> None:
     targets = [date(2027, 1, 10)]
     assert pace(targets, 0, date(2027, 1, 15)) == Pace("on track")
     assert pace(targets, 1, date(2027, 1, 5)) == Pace("on track")
-
-
-def _weeks(first: IsoWeek, count: int) -> list[IsoWeek]:
-    weeks = [first]
-    while len(weeks) < count:
-        weeks.append(weeks[-1].next())
-    return weeks
-
-
-def test_a_streak_counts_consecutive_weeks_and_a_missed_week_breaks_it() -> None:
-    weeks = _weeks(IsoWeek(2026, 40), 5)
-    assert current_streak(weeks, [], IsoWeek(2026, 44)) == 5
-    assert current_streak(weeks[:2] + weeks[3:], [], IsoWeek(2026, 44)) == 2
-
-
-def test_the_current_week_does_not_break_a_streak_before_it_ends() -> None:
-    weeks = _weeks(IsoWeek(2026, 40), 3)
-    assert current_streak(weeks, [], IsoWeek(2026, 43)) == 3
-    assert current_streak(weeks, [], IsoWeek(2026, 44)) == 0
-
-
-def test_paused_weeks_neither_break_nor_extend_a_streak() -> None:
-    before = _weeks(IsoWeek(2026, 40), 3)  # W40-W42
-    paused = [IsoWeek(2026, 43), IsoWeek(2026, 44)]
-    after = [IsoWeek(2026, 45)]
-    assert current_streak(before + after, paused, IsoWeek(2026, 45)) == 4
-    assert longest_streak(before + after, paused) == 4
-
-
-def test_a_streak_runs_through_iso_week_53_into_the_new_year() -> None:
-    weeks = _weeks(IsoWeek(2026, 51), 5)  # W51, W52, W53, 2027-W01, W02
-    assert weeks[2] == IsoWeek(2026, 53)
-    assert current_streak(weeks, [], IsoWeek(2027, 2)) == 5
-    assert current_streak([w for w in weeks if w.week != 53], [], IsoWeek(2027, 2)) == 2
 
 
 def test_weeks_until_counts_week_53() -> None:

@@ -30,17 +30,21 @@ def test_a_streak_bonus_skips_paused_weeks_and_counts_iso_week_53():
     ]
 
 
-def test_a_missed_week_that_was_not_paused_starts_the_streak_again():
+def test_one_missed_week_is_forgiven_by_the_freeze_and_a_second_starts_the_streak_again():
     checked = weeks("2026-W49", "2026-W50", "2026-W52", "2026-W53", "2027-W01", "2027-W02")
-    assert streak_bonus_weeks(checked, [], [4]) == [(4, IsoWeek(2027, 2))]
+    assert streak_bonus_weeks(checked, [], [4]) == [(4, IsoWeek(2026, 53))]
+    again = weeks("2026-W49", "2026-W51", "2026-W53", "2027-W01", "2027-W02", "2027-W03")
+    assert streak_bonus_weeks(again, [], [4]) == [(4, IsoWeek(2027, 3))]
 
 
 def test_every_streak_that_grows_long_enough_earns_its_bonus_again():
     first = [IsoWeek(2027, w) for w in range(1, 5)]
     second = [IsoWeek(2027, w) for w in range(6, 10)]
-    assert streak_bonus_weeks(first + second, [], [4, 8]) == [
+    third = [IsoWeek(2027, w) for w in range(11, 15)]
+    assert streak_bonus_weeks(first + second + third, [], [4, 8]) == [
         (4, IsoWeek(2027, 4)),
-        (4, IsoWeek(2027, 9)),
+        (8, IsoWeek(2027, 9)),
+        (4, IsoWeek(2027, 14)),
     ]
 
 

@@ -46,7 +46,7 @@ class SpecForm(discord.ui.Modal):
             timeout=None,
         )
         for arg in form_args(spec):
-            self.add_item(_text_input(arg, given.get(arg.name)))
+            self.add_item(_text_input(arg, given.get(arg.name, arg.default)))
 
     def is_finished(self) -> bool:
         """Always, so discord.py never holds this modal: ``custom_id`` answers the submission."""

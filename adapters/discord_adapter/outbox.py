@@ -55,7 +55,9 @@ class DiscordOutbox:
     async def post(self, address: Address, reply: Reply) -> DeliveryResult:
         target_id = address.thread_id or address.channel_id
         if target_id is None:
-            return Undeliverable("no channel to post in: set one with `/pivot cohort channel`")
+            return Undeliverable(
+                "no channel to post in: set one with `/pivot cohort channel <name> <#channel>`"
+            )
         if not target_id.isdigit():
             return Undeliverable(f"{target_id[:40]!r} is not a Discord channel id")
 

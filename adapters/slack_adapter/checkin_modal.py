@@ -50,8 +50,13 @@ def checkin_view(
     private_metadata: str,
     choices: tuple[MilestoneChoice, ...] | None = (),
     loading: bool = False,
+    given: Mapping[str, ArgValue] | None = None,
 ) -> Json:
-    """The form; ``loading`` while the member's milestones are read, ``None`` for a non-member."""
+    """The form; ``loading`` while the member's milestones are read, ``None`` for a non-member.
+
+    ``given`` holds what the button that opened it carried, such as ``week: last`` from a
+    nudge about last week; a choice starts at that, or at its default.
+    """
     if choices is None:
         return {
             "type": "modal",
@@ -61,7 +66,7 @@ def checkin_view(
             "private_metadata": private_metadata,
             "blocks": [_mrkdwn_section(NOT_JOINED)],
         }
-    blocks = [_input(arg) for arg in spec.visible_args]
+    blocks = [_input(arg, (given or {}).get(arg.name, arg.default)) for arg in spec.visible_args]
     if loading:
         blocks.append(_context("Loading this phase's milestones…"))
     elif choices:
@@ -94,25 +99,28 @@ def chosen_milestones(view: Mapping[str, Any]) -> list[str]:
     return [str(o["value"]) for o in element.get("selected_options") or [] if o.get("value")]
 
 
-def _input(arg: Arg) -> Json:
+def _input(arg: Arg, value: ArgValue) -> Json:
     return {
         "type": "input",
         "block_id": arg.name,
         "optional": not arg.required,
         "label": _plain(fit(arg.help[:1].upper() + arg.help[1:], LABEL_LIMIT)),
-        "element": _element(arg),
+        "element": _element(arg, value),
     }
 
 
-def _element(arg: Arg) -> Json:
+def _element(arg: Arg, value: ArgValue) -> Json:
     options = _fixed_options(arg)
     if options:
-        return {
+        element: Json = {
             "type": "static_select",
             "action_id": arg.name,
             "options": [_option(o, o) for o in options],
         }
-    element: Json = {
+        if value is not None and str(value) in options:
+            element["initial_option"] = _option(str(value), str(value))
+        return element
+    element = {
         "type": "plain_text_input",
         "action_id": arg.name,
         "multiline": arg.kind is ArgKind.TEXT,

@@ -124,15 +124,20 @@ class CommandListeners:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id"
         )
-        if self._core.registry.get(command) is self._checkin and not args:
+        if self._core.registry.get(command) is self._checkin and self._form_for(args):
             form = self._open_checkin(
-                context.client, team, user_id, body["trigger_id"], response_url, channel
+                context.client, team, user_id, body["trigger_id"], response_url, channel, args
             )
             self._inflight.spawn(form, "open check-in form")
             return
         self._inflight.spawn(
             self._run_press(context.client, body, team, command, args, channel), "button"
         )
+
+    def _form_for(self, args: dict[str, ArgValue]) -> bool:
+        """A Check in button opens the form when it carries no answer of its own, only a
+        choice such as which week (the nudge about last week's button does)."""
+        return not any(args.get(a.name) for a in self._checkin.visible_args if a.required)
 
     async def on_other_action(self, ack: AsyncAck, body: Body) -> None:
         """A link button or a message from an older version: acknowledged, so Slack shows no
@@ -174,13 +179,15 @@ class CommandListeners:
         trigger_id: str,
         response_url: str | None,
         channel: str | None,
+        given: dict[str, ArgValue] | None = None,
     ) -> None:
         """Open at once (the trigger lasts 3 s), then add the milestones once they are read."""
         meta = metadata(response_url, channel)
         user = ChatUser(SLACK, team, user_id, "")
         try:
             opened = await client.views_open(
-                trigger_id=trigger_id, view=checkin_view(self._checkin, meta, loading=True)
+                trigger_id=trigger_id,
+                view=checkin_view(self._checkin, meta, loading=True, given=given),
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("check-in form did not open: %s", exc)
@@ -196,7 +203,7 @@ class CommandListeners:
             await client.views_update(
                 view_id=view["id"],
                 hash=view.get("hash"),
-                view=checkin_view(self._checkin, meta, choices),
+                view=checkin_view(self._checkin, meta, choices, given=given),
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.info("check-in form not updated (submitted or closed already?): %s", exc)

@@ -4,6 +4,7 @@ text parsing, help, Discord options and validation."""
 from __future__ import annotations
 
 from bot.commands import (
+    checkin_history,
     checkins,
     cohort_followup,
     cohort_insights,
@@ -20,6 +21,7 @@ from bot.commands import (
     preferences,
     privacy,
     quizzes,
+    roadmap,
     status,
 )
 from bot.commands.spec import Registry
@@ -28,7 +30,9 @@ FAMILIES = (
     help,
     joining,
     status,
+    roadmap,
     checkins,
+    checkin_history,
     milestones,
     manager,
     quizzes,

@@ -1,5 +1,9 @@
 """``checkin``: one per ISO week in your own timezone; a second one amends the first.
 
+``checkin last`` records (or amends) last week's instead, until the end of Wednesday in the
+member's time (see :mod:`bot.domain.checkin_window`): a week is easiest to describe once it
+is over, and a missed Sunday should not cost a streak.
+
 A check-in form may also tick off the milestones its member picked: they ride along as the
 hidden ``milestones`` argument and are marked exactly as ``done`` marks them, in the same
 transaction, so the check-in and its milestones are saved together or not at all.
@@ -16,15 +20,18 @@ from bot.commands.milestones import mark_done
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Milestone, Phase
 from bot.db.models import Checkin, Cohort, Member, Pause
-from bot.domain.weeks import week_of
+from bot.domain.checkin_window import closes_on, last_week_open
+from bot.domain.weeks import IsoWeek, local_date
 from bot.messages import Actions, ArgValue, Invocation, Reply, Section
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
-from bot.views.formatting import hours
+from bot.views.formatting import day, hours, with_article
 from bot.views.leaderboards import earned_line
-from bot.views.status import STATUS_BUTTON, plan_line, streak_line
+from bot.views.status import LAST_WEEK_STEP, STATUS_BUTTON, plan_line, streak_line
 
 MILESTONES = "milestones"
+WEEK = "week"
+THIS_WEEK, LAST_WEEK = "this", "last"
 
 
 def with_milestones(args: Mapping[str, ArgValue], keys: Iterable[str]) -> dict[str, ArgValue]:
@@ -56,8 +63,30 @@ async def checkin(inv: Invocation, ctx: Context) -> Reply:
     return Reply.joined([reply, *marked])
 
 
+def _week(ctx: Context, member: Member) -> IsoWeek:
+    """The week this check-in is for: this one, or last week while its window is open."""
+    today = local_date(ctx.now, member.timezone)
+    this_week = IsoWeek.of(today)
+    if ctx.args.text(WEEK) != LAST_WEEK:
+        return this_week
+    last_week = this_week.previous()
+    if not last_week_open(today):
+        raise UsageError(
+            f"Last week's check-in ({last_week}) closed at the end of Wednesday "
+            f"{day(closes_on(last_week))}, your time. Check in for this week instead: "
+            "`/pivot checkin 5h what you did | blockers`."
+        )
+    if last_week < IsoWeek.of(member.plan_start):
+        raise UsageError(
+            f"Your plan starts on {day(member.plan_start)}, so there is no last week to check "
+            "in for. Check in for this week: `/pivot checkin 5h what you did | blockers`."
+        )
+    return last_week
+
+
 async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohort) -> Reply:
-    week = week_of(ctx.now, member.timezone)
+    week = _week(ctx, member)
+    which = " (last week)" if ctx.args.text(WEEK) == LAST_WEEK else ""
     summary = ctx.args.text("summary")
     blockers = ctx.args.opt_text("blockers")
     confidence = ctx.args.opt_integer("confidence")
@@ -80,7 +109,7 @@ async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohor
                 request_id=inv.request_id,
             )
         )
-        headline = f"Checked in for {week}: {hours(ctx.args.number('hours'))} — {summary}"
+        headline = f"Checked in for {week}{which}: {hours(ctx.args.number('hours'))} — {summary}"
     else:
         existing.hours = ctx.args.number("hours")
         existing.summary = summary
@@ -90,24 +119,29 @@ async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohor
         existing.amendments += 1
         existing.request_id = inv.request_id
         headline = (
-            f"You had already checked in for {week}, so this amends it: "
+            f"You had already checked in for {week}{which}, so this amends it: "
             f"{hours(ctx.args.number('hours'))} — {summary}"
         )
     resumed = await _end_pause(ctx, member.id)
-    earned = earned_line(
-        await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
-    )
+    awards = await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
     fields = [f"Blockers: {blockers}" if blockers else "Blockers: none"]
     if confidence is not None:
         fields.append(f"Confidence: {confidence}/5")
     if resumed:
         fields.append("Welcome back: checking in ended your pause.")
+    earned = earned_line(awards)
     if earned:
         fields.append(earned)
+    after = [streak_line(snapshot), plan_line(snapshot)]
+    reached = max((a.streak_length for a in awards if a.streak_length), default=0)
+    if reached:
+        after.insert(0, f"🔥 That makes {with_article(f'{reached}-week streak')}. Well kept!")
+    if snapshot.last_week_missing:
+        after.append(LAST_WEEK_STEP)
     return Reply.of(
         Section(headline, tuple(fields)),
-        Section(f"{streak_line(snapshot)}\n{plan_line(snapshot)}"),
+        Section("\n".join(after)),
         Actions((STATUS_BUTTON,)),
     )
 
@@ -129,16 +163,25 @@ async def _end_pause(ctx: Context, member_id: int) -> bool:
 SPECS = (
     CommandSpec(
         name="checkin",
-        summary="Record this week's work: hours, what you did, blockers, confidence 1-5",
+        summary="Record a week's work (this week, or last until Wednesday): hours, what you did",
         example="/pivot checkin 6h shipped the flask service | blocked on docker networking | 4",
         handler=checkin,
         aliases=("check-in", "ci"),
         form=True,
         details=(
             "One check-in per ISO week in your timezone; checking in again the same week "
-            "amends it. Separate the parts with |."
+            "amends it. Separate the parts with |. Until the end of Wednesday, `last` records "
+            "or amends last week's instead, e.g. `/pivot checkin last 5h finished the tests`."
         ),
         args=(
+            Arg(
+                WEEK,
+                ArgKind.CHOICE,
+                "the week: this, or last until Wednesday",
+                choices=(THIS_WEEK, LAST_WEEK),
+                default=THIS_WEEK,
+                max_length=4,
+            ),
             Arg(
                 "hours",
                 ArgKind.HOURS,

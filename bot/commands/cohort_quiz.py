@@ -43,8 +43,9 @@ async def quiz_settings(inv: Invocation, ctx: Context) -> Reply:
     questions = int(changes.get("quiz_questions", cohort.quiz_questions))
     if questions > bank.smallest_phase:
         raise UsageError(
-            f"Bank `{bank.key}` has {bank.smallest_phase} questions in its smallest phase, so "
-            f"an attempt can ask at most that many, e.g. `/pivot cohort quiz questions 10`."
+            f"Bank `{bank.key}` has {plural(bank.smallest_phase, 'question')} in its smallest "
+            "phase, so an attempt can ask at most that many, e.g. "
+            "`/pivot cohort quiz questions 10`."
         )
     before = describe(cohort)
     for name, value in changes.items():

@@ -23,7 +23,7 @@ from bot.services.tenancy import (
     cohort_by_name,
     cohorts,
 )
-from bot.views.formatting import day
+from bot.views.formatting import day, plural
 
 _COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -94,7 +94,7 @@ async def create(inv: Invocation, ctx: Context) -> Reply:
     where = (
         f"posts go to #{channel_name}"
         if channel_name
-        else "no channel yet: `/pivot cohort channel`"
+        else f"no channel yet: `/pivot cohort channel {name} #channel`"
     )
     warning = await _channel_warning(ctx, channel_id)
     return Reply.of(
@@ -149,7 +149,8 @@ async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
         if cohort.archived_at is not None:
             name += f" (archived {day(cohort.archived_at)})"
         lines.append(
-            f"{name}: started {day(cohort.start_date)}, {counts.get(cohort.id, 0)} members, "
+            f"{name}: started {day(cohort.start_date)}, "
+            f"{plural(counts.get(cohort.id, 0), 'member')}, "
             f"{channel}, admins: {', '.join(admins) or 'platform admins only'}"
         )
     return Reply.of(Header("Cohorts"), Section("", tuple(lines)))

@@ -11,34 +11,45 @@ async def show_help(inv: Invocation, ctx: Context) -> Reply:
     del inv
     topic = ctx.args.opt_text("command")
     if topic:
-        spec = ctx.registry.get(topic)
-        if spec is None:
-            guess = ctx.registry.suggest(topic)
-            hint = f" Did you mean `{guess}`?" if guess else ""
-            raise UsageError(f"There is no command `{topic[:40]}`.{hint} Type `/pivot help`.")
-        return Reply.of(*command_help(spec))
+        word = " ".join(topic.lower().split())
+        spec = ctx.registry.get(word)
+        # A group word ("quiz", "cohort") lists its commands, even where it is also an alias.
+        group = [s for s in ctx.registry.specs if s.name.split()[0] == word and s.name != word]
+        if group and (spec is None or spec.name != word):
+            return Reply.of(Header(f"/pivot {word}"), Section("", _lines(group, mark_admin=True)))
+        if spec is not None:
+            return Reply.of(*command_help(spec))
+        guess = ctx.registry.suggest(topic)
+        hint = f" Did you mean `/pivot help {guess}`?" if guess else ""
+        raise UsageError(f"There is no command `{topic[:40]}`.{hint} Type `/pivot help`.")
     member = [s for s in ctx.registry.specs if not s.admin_only]
     admin = [s for s in ctx.registry.specs if s.admin_only]
     blocks: list[Block] = [
         Header("pivotbot — your data-science-to-ML-engineering pivot, one week at a time"),
-        Section("", tuple(f"`{s.usage}` — {s.summary}" for s in member)),
+        Section("", _lines(member)),
     ]
     if ctx.is_admin:
-        blocks.append(
-            Section("For cohort admins:", tuple(f"`{s.usage}` — {s.summary}" for s in admin))
-        )
+        blocks.append(Section("For cohort admins:", _lines(admin)))
     blocks.append(
         Section("More on one command: `/pivot help <command>`, e.g. `/pivot help checkin`.")
     )
     return Reply.of(*blocks)
 
 
+def _lines(specs: list[CommandSpec], mark_admin: bool = False) -> tuple[str, ...]:
+    return tuple(
+        f"`{s.usage}` — {s.summary}" + (" (cohort admins)" if mark_admin and s.admin_only else "")
+        for s in specs
+    )
+
+
 def command_help(spec: CommandSpec) -> tuple[Header | Section, ...]:
     lines = [f"`{spec.usage}`", spec.summary]
     if spec.details:
         lines.append(spec.details)
-    if spec.aliases:
-        lines.append("Also: " + ", ".join(f"`/pivot {a}`" for a in spec.aliases))
+    others = [name for name in (spec.name, *spec.aliases) if name != spec.typed_name]
+    if others:
+        lines.append("Also called: " + ", ".join(f"`{name}`" for name in others))
     if spec.admin_only:
         lines.append("Cohort admins only.")
     fields = tuple(
@@ -46,7 +57,7 @@ def command_help(spec: CommandSpec) -> tuple[Header | Section, ...]:
         for arg in spec.visible_args
     )
     return (
-        Header(f"/pivot {spec.name}"),
+        Header(f"/pivot {spec.typed_name}"),
         Section("\n".join(lines), fields),
         Section(f"Example: `{spec.example}`"),
     )

@@ -16,7 +16,7 @@ from bot.services.gate_status import gate_status
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.services.tenancy import cohorts
-from bot.views.formatting import day
+from bot.views.formatting import day, with_article
 from bot.views.quizzes import PLACEMENT_BUTTON
 from bot.views.status import status_blocks
 
@@ -137,7 +137,7 @@ async def _choose_cohort(ctx: Context, inv: Invocation) -> Cohort:
 
 def _cohort_hint(choice: CohortChoice) -> str:
     if not choice.names:
-        return "There are no cohorts yet; an admin creates them with `/pivot cohort create`."
+        return "There are no cohorts yet; an admin creates them with `/pivot cohort create <name>`."
     return (
         f"Expected `/pivot join <cohort>`, e.g. `/pivot join {choice.names[0]}`. "
         f"Cohorts here: {', '.join(choice.names)}."
@@ -148,8 +148,9 @@ def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
     months = ctx.args.opt_integer("months")
     key = ctx.args.opt_text("track")
     if months is not None:
+        plan = with_article(f"{months}-month plan", capital=True)
         if months < roadmap.minimum_months:
-            raise UsageError(f"A {months}-month plan is too short. {roadmap.minimum_reason}")
+            raise UsageError(f"{plan} is too short. {roadmap.minimum_reason}")
         by_length = {t.months: t for t in roadmap.tracks}
         if months not in by_length:
             lengths = ", ".join(f"{t.months} ({t.key})" for t in roadmap.tracks)
@@ -157,7 +158,7 @@ def _choose_track(ctx: Context, roadmap: Roadmap) -> Track:
         chosen = by_length[months]
         if key and key != chosen.key:
             raise UsageError(
-                f"A {months}-month plan is the {chosen.key} track, not {key}. "
+                f"{plan} is the {chosen.key} track, not {key}. "
                 f"Give one of them, e.g. `/pivot join track {chosen.key}`."
             )
         return chosen

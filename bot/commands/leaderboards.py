@@ -10,6 +10,7 @@ from bot.messages import Invocation, Reply, Section
 from bot.services.audit import record
 from bot.services.leaderboards import BOARDS, Board, standings
 from bot.services.points import recompute_points
+from bot.views.formatting import plural
 from bot.views.leaderboards import board_blocks, board_buttons, rules_blocks
 
 
@@ -44,8 +45,8 @@ async def recompute(inv: Invocation, ctx: Context) -> Reply:
     return Reply.of(
         Section(
             f"Rebuilt the points of cohort {cohort.name} from its history: "
-            f"{result.members} members, {result.awards_after} awards "
-            f"({result.awards_before} before), {result.points_after} points in all."
+            f"{plural(result.members, 'member')}, {plural(result.awards_after, 'award')} "
+            f"({result.awards_before} before), {plural(result.points_after, 'point')} in all."
         )
     )
 

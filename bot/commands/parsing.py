@@ -19,6 +19,8 @@ from bot.domain.weeks import WEEKDAYS
 from bot.messages import ArgValue
 
 _HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:h|hr|hrs|hour|hours)?$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
+_HOURS_UNIT = re.compile(r"^(?:h|hr|hrs|hour|hours)$", re.IGNORECASE)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
@@ -64,6 +66,8 @@ def parse_text(spec: CommandSpec, tokens: list[str]) -> dict[str, ArgValue]:
             continue
         if word is not None and name.lower() not in keywords and _continues_word(token, positional):
             raise UsageError(_one_word(spec, *word, token, channel_next=bool(positional)))
+        while len(positional) > 1 and _passes_over(positional[0], token):
+            positional.pop(0)
         if not positional:
             raise UsageError(f"Unexpected `{token[:40]}`. {expectation(spec)}")
         arg = positional.pop(0)
@@ -91,13 +95,29 @@ def _one_word(spec: CommandSpec, arg: Arg, first: str, second: str, *, channel_n
     return f"{words}: {arg.name} is one word; {hint}. {expectation(spec)}"
 
 
+def _passes_over(arg: Arg, token: str) -> bool:
+    """An optional choice written first may be left out (``checkin [this|last] 6h ...``): a
+    word that is none of its choices belongs to the next argument."""
+    return not arg.required and arg.kind is ArgKind.CHOICE and token.lower() not in arg.choices
+
+
 def _take(arg: Arg, tokens: list[str], index: int) -> tuple[int, str]:
+    if arg.kind is ArgKind.HOURS and _unit_follows(tokens, index):
+        return index + 2, f"{tokens[index]}{tokens[index + 1]}"  # "6 h" is 6h
     if arg.kind is not ArgKind.TEXT:
         return index + 1, tokens[index]
     end = index
     while end < len(tokens) and tokens[end] != "|":
         end += 1
     return end, " ".join(tokens[index:end])
+
+
+def _unit_follows(tokens: list[str], index: int) -> bool:
+    return (
+        index + 1 < len(tokens)
+        and _BARE_NUMBER.match(tokens[index]) is not None
+        and _HOURS_UNIT.match(tokens[index + 1]) is not None
+    )
 
 
 def validate(spec: CommandSpec, raw: Mapping[str, ArgValue]) -> dict[str, ArgValue]:

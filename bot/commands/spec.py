@@ -105,8 +105,15 @@ class CommandSpec:
         return tuple(a for a in self.args if not a.hidden)
 
     @property
+    def typed_name(self) -> str:
+        """The name people type: ``quiz`` for ``quiz start``, whose alias drops the second
+        word. Help and usage lines use it, so they say what every other reply says."""
+        words = self.name.split()
+        return next((a for a in self.aliases if a.split() == words[:1]), self.name)
+
+    @property
     def usage(self) -> str:
-        parts = [f"/pivot {self.name}"]
+        parts = [f"/pivot {self.typed_name}"]
         after_text = False
         for arg in self.visible_args:
             shown = arg.usage()
@@ -159,14 +166,15 @@ class Registry:
 
     def _unknown(self, tokens: list[str]) -> str:
         first = tokens[0].lower()[:40]
-        group = sorted(n.split()[1] for n in self.names() if n.split()[0] == first and " " in n)
+        group = [s for s in self.specs if s.name.split()[0] == first and " " in s.name]
         if group:
+            words = ", ".join(sorted(s.name.split()[1] for s in group))
             return (
-                f"`/pivot {first}` needs one of: {', '.join(dict.fromkeys(group))}. "
-                f"Example: `/pivot {first} {group[0]}`."
+                f"`{first}` needs one more word: {words}. Example: `{group[0].example}`; "
+                f"`/pivot help {first}` explains each."
             )
         guess = self.suggest(" ".join(tokens[:2])) or self.suggest(first)
-        hint = f" Did you mean `/pivot {guess}`?" if guess else ""
+        hint = f" Did you mean `{guess}`? `/pivot help {guess}` explains it." if guess else ""
         return f"Unknown command `{first}`.{hint} Type `/pivot help` to see every command."
 
     def suggest(self, word: str) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.domain.plan import PhaseWindow, add_months
+from bot.domain.plan import PhaseWindow, add_months, months_elapsed
 
 PaceState = Literal["on track", "ahead", "behind"]
 
@@ -45,11 +45,28 @@ def accounted_for(
     return sum(1 for t in targets if t.phase < current_phase or t.key in done_keys)
 
 
+def month_window(
+    window: PhaseWindow, plan_start: date, plan_months: tuple[int, int]
+) -> tuple[int, int]:
+    """A milestone's window of plan months, moved inside its phase on the member's track.
+
+    The roadmap writes the window for the standard track ("month 3 or 4"); on a track whose
+    phase ends sooner, the milestone still belongs to its phase, so its window closes with it.
+    """
+    first_month = months_elapsed(plan_start, window.starts_on) + 1
+    last_month = max(months_elapsed(plan_start, window.ends_on), first_month)
+    first, last = plan_months
+    return (
+        min(max(first, first_month), last_month),
+        min(max(last, first_month), last_month),
+    )
+
+
 def target_date(
     window: PhaseWindow, due: float, plan_start: date, plan_months: tuple[int, int] | None
 ) -> date:
     if plan_months is not None:
-        return add_months(plan_start, plan_months[1])
+        return add_months(plan_start, month_window(window, plan_start, plan_months)[1])
     span = (window.ends_on - window.starts_on).days
     return window.starts_on + timedelta(days=round(span * due))
 

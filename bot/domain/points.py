@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.content.point_rules import PointRules
 from bot.domain.gates import LAST_PHASE
+from bot.domain.streaks import streak
 from bot.domain.weeks import IsoWeek
 
 AwardKind = Literal["checkin", "milestone", "evidence", "gate", "streak"]
@@ -52,6 +53,11 @@ class Award:
     week: str
     earned_at: datetime
 
+    @property
+    def streak_length(self) -> int | None:
+        """For a streak bonus, the length it was earned at (its source is ``streak:8:...``)."""
+        return int(self.source.split(":")[1]) if self.kind == "streak" else None
+
 
 def phase_at(advanced_at: Iterable[datetime], moment: datetime) -> int:
     """The phase a member was in at ``moment``, from the times they moved up."""
@@ -59,30 +65,23 @@ def phase_at(advanced_at: Iterable[datetime], moment: datetime) -> int:
 
 
 def streak_bonus_weeks(
-    checkin_weeks: Iterable[IsoWeek], paused_weeks: Iterable[IsoWeek], lengths: Sequence[int]
+    checkin_weeks: Iterable[IsoWeek],
+    paused_weeks: Iterable[IsoWeek],
+    lengths: Sequence[int],
+    phase_starts: Iterable[IsoWeek] = (),
 ) -> list[tuple[int, IsoWeek]]:
     """Each ``(length, week)`` where a streak reached one of ``lengths`` in ``week``.
 
-    The same rule as ``current_streak``: a paused week without a check-in neither breaks
-    nor extends a streak. A streak that breaks and grows again earns its bonuses again.
+    Walked by :func:`bot.domain.streaks.streak`, the rule ``status`` shows: paused weeks
+    and weeks a freeze covered neither break nor extend a streak. A streak that breaks and
+    grows again earns its bonuses again.
     """
-    done = set(checkin_weeks)
+    done = list(checkin_weeks)
     if not done or not lengths:
         return []
-    paused = set(paused_weeks)
     wanted = set(lengths)
-    reached: list[tuple[int, IsoWeek]] = []
-    run = 0
-    week, last = min(done), max(done)
-    while week <= last:
-        if week in done:
-            run += 1
-            if run in wanted:
-                reached.append((run, week))
-        elif week not in paused:
-            run = 0
-        week = week.next()
-    return reached
+    walked = streak(done, paused_weeks, max(done), phase_starts=phase_starts)
+    return [(length, week) for length, week in walked.reached() if length in wanted]
 
 
 def derive_awards(
@@ -93,6 +92,7 @@ def derive_awards(
     gates: Sequence[GateFact],
     paused_weeks: Iterable[IsoWeek],
     advanced_at: Sequence[datetime],
+    phase_starts: Iterable[IsoWeek],
     week_of: Callable[[datetime], IsoWeek],
 ) -> list[Award]:
     """Every award a member's events earn, in no particular order.
@@ -114,7 +114,7 @@ def derive_awards(
             )
         )
     lengths = [b.weeks for b in rules.streak_bonuses]
-    for length, week in streak_bonus_weeks(when_by_week, paused_weeks, lengths):
+    for length, week in streak_bonus_weeks(when_by_week, paused_weeks, lengths, phase_starts):
         at = when_by_week[week]
         awards.append(
             Award(

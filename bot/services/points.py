@@ -32,6 +32,7 @@ from bot.db.models import (
 from bot.domain.pace import MilestoneTarget, accounted_for
 from bot.domain.plan import phase_windows
 from bot.domain.points import Award, CheckinFact, GateFact, MilestoneFact, derive_awards
+from bot.domain.streaks import phase_start_weeks
 from bot.domain.weeks import IsoWeek, week_of
 from bot.services.snapshot import member_roadmap_track, required_targets, skipped_weeks
 
@@ -160,6 +161,7 @@ def derive_member(
         gates=[GateFact(phase, at) for phase, at in sorted(first_pass.items())],
         paused_weeks=skipped_weeks(events.pauses, member.timezone),
         advanced_at=events.advanced_at,
+        phase_starts=phase_start_weeks(events.advanced_at, member.timezone),
         week_of=lambda moment: week_of(moment, cohort.timezone),
     )
     targets = plans.targets(roadmap, member)

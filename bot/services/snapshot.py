@@ -15,18 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Milestone, Phase, Roadmap, Track
-from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Pause
+from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Pause, QuizAttempt
+from bot.domain.checkin_window import last_week_recordable, open_from
 from bot.domain.gates import Gate, gate_open
 from bot.domain.pace import (
     MilestoneTarget,
     Pace,
     accounted_for,
+    month_window,
     pace,
     plan_fraction_done,
     target_date,
 )
 from bot.domain.plan import PhaseWindow, phase_windows, plan_month
-from bot.domain.streaks import current_streak
+from bot.domain.streaks import Streak, phase_start_weeks, streak
 from bot.domain.weeks import IsoWeek, local_date, weeks_spanned
 
 MANAGER_MILESTONE = "manager-conversation"
@@ -58,10 +60,14 @@ class Snapshot:
     pace: Pace
     plan_fraction: float
     streak: int
+    streak_freeze_ready: bool  # this phase's freeze would cover the next missed week
+    frozen_weeks: tuple[IsoWeek, ...]  # missed weeks a freeze covered
     checked_in_this_week: bool
+    last_week_missing: bool  # last week has no check-in and may still get one
     paused_until: date | None  # the member's local date
     milestones: tuple[MilestoneState, ...]  # every phase, in plan order
     checkin_weeks: frozenset[IsoWeek]
+    manager_months: tuple[int, int] | None  # when to talk to one's manager, on this track
 
     @property
     def plan_months(self) -> int:
@@ -82,11 +88,9 @@ class Snapshot:
 
     @property
     def manager_conversation_due(self) -> bool:
-        state = next((m for m in self.milestones if m.milestone.key == MANAGER_MILESTONE), None)
-        if state is None or state.done or state.milestone.plan_months is None:
-            return False
-        first, last = state.milestone.plan_months
-        return first <= self.plan_month <= last
+        months = self.manager_months
+        done = any(m.done for m in self.milestones if m.milestone.key == MANAGER_MILESTONE)
+        return months is not None and not done and months[0] <= self.plan_month <= months[1]
 
     @property
     def window(self) -> PhaseWindow:
@@ -102,6 +106,18 @@ def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
     return roadmap.track(member.track) or roadmap.tracks[0]
 
 
+def manager_months(member: Member, roadmap: Roadmap) -> tuple[int, int] | None:
+    """The plan months for the manager conversation on the member's track: months 3 and 4
+    on the standard track, moved inside phase 1 where that phase is shorter."""
+    found = roadmap.find_milestone(MANAGER_MILESTONE)
+    months = found[1].plan_months if found else None
+    if found is None or months is None:
+        return None
+    track = member_roadmap_track(member, roadmap)
+    window = phase_windows(member.plan_start, track.phase_months)[found[0].number - 1]
+    return month_window(window, member.plan_start, months)
+
+
 @dataclass(frozen=True)
 class Mark:
     done_at: datetime
@@ -115,6 +131,7 @@ class MemberHistory:
     progress: dict[str, Mark] = field(default_factory=dict)
     weeks: frozenset[IsoWeek] = frozenset()
     pauses: tuple[Pause, ...] = ()
+    advanced: tuple[datetime, ...] = ()  # when the member moved up each phase
 
 
 async def load_histories(
@@ -123,6 +140,7 @@ async def load_histories(
     progress: dict[int, dict[str, Mark]] = defaultdict(dict)
     weeks: dict[int, set[IsoWeek]] = defaultdict(set)
     pauses: dict[int, list[Pause]] = defaultdict(list)
+    advanced: dict[int, list[datetime]] = defaultdict(list)
     for chunk in _chunks(member_ids):
         for member_id, key, done_at, evidence in await session.execute(
             select(
@@ -139,9 +157,19 @@ async def load_histories(
             weeks[member_id].add(IsoWeek.parse(iso_week))
         for pause in await session.scalars(select(Pause).where(Pause.member_id.in_(chunk))):
             pauses[pause.member_id].append(pause)
+        for member_id, advanced_at in await session.execute(
+            select(QuizAttempt.member_id, QuizAttempt.advanced_at).where(
+                QuizAttempt.member_id.in_(chunk), QuizAttempt.advanced_at.is_not(None)
+            )
+        ):
+            if advanced_at is not None:  # the query asked for set ones only
+                advanced[member_id].append(advanced_at)
     return {
         member_id: MemberHistory(
-            progress[member_id], frozenset(weeks[member_id]), tuple(pauses[member_id])
+            progress[member_id],
+            frozenset(weeks[member_id]),
+            tuple(pauses[member_id]),
+            tuple(advanced[member_id]),
         )
         for member_id in member_ids
     }
@@ -210,6 +238,8 @@ def compute_snapshot(
     this_week = IsoWeek.of(today)
     paused_weeks = _paused_weeks(pauses, member.timezone)
     active = [p for p in pauses if p.starts_at <= now < p.ends_at]
+    streak_now = member_streak(weeks, paused_weeks, history.advanced, member.timezone, today)
+    last_week = this_week.previous()
     return Snapshot(
         today=today,
         this_week=this_week,
@@ -223,11 +253,35 @@ def compute_snapshot(
         plan_fraction=plan_fraction_done(
             target_dates, done_count, member.plan_start, windows[-1].ends_on
         ),
-        streak=current_streak(weeks, paused_weeks, this_week),
+        streak=streak_now.length,
+        streak_freeze_ready=streak_now.freeze_ready,
+        frozen_weeks=streak_now.frozen,
         checked_in_this_week=this_week in weeks,
+        last_week_missing=last_week_recordable(today, member.plan_start)
+        and last_week not in weeks
+        and last_week not in paused_weeks,
         paused_until=_local_end(active, member.timezone),
         milestones=tuple(states),
         checkin_weeks=weeks,
+        manager_months=manager_months(member, roadmap),
+    )
+
+
+def member_streak(
+    weeks: Iterable[IsoWeek],
+    paused_weeks: Iterable[IsoWeek],
+    advanced: Iterable[datetime],
+    timezone: str,
+    today: date,
+) -> Streak:
+    """A member's streak on ``today``, by the one rule status and points share: phases (for
+    the freezes) change in the week the member moved up, in their own timezone."""
+    return streak(
+        weeks,
+        paused_weeks,
+        IsoWeek.of(today),
+        phase_starts=phase_start_weeks(advanced, timezone),
+        open_from=open_from(today),
     )
 
 

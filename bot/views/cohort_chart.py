@@ -18,6 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.services.cohort_stats import CohortStats
+from bot.views.formatting import plural
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 3.4, 100
 PHASE_COLOUR = "#4C72B0"
@@ -48,7 +49,7 @@ def chart_alt(stats: CohortStats) -> str:
         if r.rate is not None
     )
     return (
-        f"Cohort {stats.cohort_name}, {stats.members} members ({phases}). "
+        f"Cohort {stats.cohort_name}, {plural(stats.members, 'member')} ({phases}). "
         f"Pace against their own plans — {pace}. "
         f"Weekly check-in rate by ISO week — {rates or 'no weeks yet'}."
     )

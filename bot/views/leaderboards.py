@@ -12,7 +12,7 @@ from bot.content.point_rules import PointRules
 from bot.domain.points import Award
 from bot.messages import Actions, Block, Button, Header, Section
 from bot.services.leaderboards import BOARDS, TIE_BREAKS, TOP, Board, BoardRow, Standings
-from bot.views.formatting import plural
+from bot.views.formatting import plural, with_article
 
 HIDDEN_NAME = "(name hidden)"
 RULES_BUTTON = Button("How points work", "leaderboard rules")
@@ -37,9 +37,9 @@ def earned_line(awards: Sequence[Award]) -> str | None:
         return None
     parts = []
     for award in sorted(awards, key=lambda a: (_EARNED_ORDER.index(a.kind), a.source)):
-        if award.kind == "streak":
-            length = award.source.split(":")[1]
-            parts.append(f"+{award.points} for a {length}-week streak")
+        if award.streak_length is not None:
+            length = award.streak_length
+            parts.append(f"+{award.points} for {with_article(f'{length}-week streak')}")
         else:
             parts.append(f"+{award.points} for {_EARNED_FOR[award.kind]}")
     first, *rest = parts
@@ -129,7 +129,7 @@ def board_buttons(current: Board) -> Actions:
 
 
 def rules_blocks(rules: PointRules) -> tuple[Block, ...]:
-    streaks = ", ".join(f"{b.weeks} weeks: +{b.points}" for b in rules.streak_bonuses)
+    streaks = ", ".join(f"{plural(b.weeks, 'week')}: +{b.points}" for b in rules.streak_bonuses)
     earning = (
         f"A weekly check-in: {rules.checkin}",
         f"A milestone: {rules.milestone}, plus {rules.milestone_evidence} with an evidence link",

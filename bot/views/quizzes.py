@@ -138,7 +138,7 @@ def passed_blocks(
             )
         )
     if gate_points:
-        blocks.append(Section(f"+{gate_points} points for the gate."))
+        blocks.append(Section(f"+{plural(gate_points, 'point')} for the gate."))
     return tuple(blocks)
 
 

@@ -5,16 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.domain.checkin_window import closes_on
+from bot.domain.weeks import IsoWeek
 from bot.messages import Actions, Block, Button, Header, Reply, Section
 from bot.services.admin_digest import FOLLOW_UP_WEEKS, DigestChanges, Named
 from bot.services.snapshot import Snapshot
 from bot.views.formatting import day, plural
-from bot.views.status import CHECKIN_BUTTON, STATUS_BUTTON
+from bot.views.status import CHECKIN_BUTTON, LAST_WEEK_BUTTON, STATUS_BUTTON
 
 PAUSE_BUTTON = Button("Pause 4 weeks", "pause", (("weeks", 4),))
 
 
-def nudge_reply(snapshot: Snapshot, name: str) -> Reply:
+def nudge_question(name: str, asks: IsoWeek, this_week: IsoWeek) -> tuple[str, str, Button]:
+    """What a nudge asks, how to answer it in words, and the button that answers it, for the
+    week it asks about: the one just ended (early in the week) or this one."""
+    if asks < this_week:
+        return (
+            f"Hi {name}, how did last week ({asks}) go?",
+            "Reply with `/pivot checkin last 5h what you did | blockers`; last week stays "
+            f"open until Wednesday {day(closes_on(asks))}.",
+            LAST_WEEK_BUTTON,
+        )
+    return (
+        f"Hi {name}, time for your {asks} check-in",
+        "Reply with `/pivot checkin 5h what you did | blockers`.",
+        CHECKIN_BUTTON,
+    )
+
+
+def nudge_reply(snapshot: Snapshot, name: str, asks: IsoWeek) -> Reply:
+    question, answer, button = nudge_question(name, asks, snapshot.this_week)
     upcoming = snapshot.next_milestone
     focus = (
         f"This week's focus: {upcoming.milestone.title} (due {day(upcoming.due_on)})."
@@ -25,20 +45,20 @@ def nudge_reply(snapshot: Snapshot, name: str) -> Reply:
     streak = (
         f"Your streak is {plural(snapshot.streak, 'week')}; a check-in keeps it going."
         if snapshot.streak
-        else "A check-in this week starts a new streak."
+        else "Your next check-in starts a new streak."
     )
     return Reply.of(
-        Header(f"Hi {name}, time for your {snapshot.this_week} check-in"),
+        Header(question),
         Section(
             focus,
             (
                 f"Month {snapshot.plan_month} of {snapshot.plan_months} · "
                 f"{snapshot.pace.describe()}",
                 streak,
-                "Reply with `/pivot checkin 5h what you did | blockers`.",
+                answer,
             ),
         ),
-        Actions((CHECKIN_BUTTON, STATUS_BUTTON)),
+        Actions((button, STATUS_BUTTON)),
     )
 
 
@@ -70,7 +90,7 @@ def manager_prompt_reply(name: str, plan_month: int, again: bool) -> Reply:
             opening,
             (
                 "Many people make at least some of this switch with their current employer, "
-                "and months 3 and 4 are the right time to bring it up.",
+                "and this early point in your plan is the right time to bring it up.",
                 "Go in with one specific request: time on production systems, a stretch "
                 "project, or a short rotation into a neighbouring team. Present it as a way to "
                 "grow where you already work.",
@@ -107,7 +127,7 @@ def gate_invite_reply(
         Section(
             headline,
             (
-                f"{questions} questions, one at a time; {pass_percent}% passes.",
+                f"{plural(questions, 'question')}, one at a time; {pass_percent}% passes.",
                 why,
                 "Start now, or any time with `/pivot quiz`.",
             ),

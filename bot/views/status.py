@@ -8,6 +8,11 @@ from bot.services.snapshot import MilestoneState, Snapshot
 from bot.views.formatting import day, local_moment, plural
 
 CHECKIN_BUTTON = Button("Check in", "checkin", style="primary")
+LAST_WEEK_BUTTON = Button("Check in for last week", "checkin", (("week", "last"),), "primary")
+LAST_WEEK_STEP = (
+    "Last week has no check-in yet; until Wednesday it still counts: "
+    "`/pivot checkin last 5h what you did | blockers`"
+)
 MILESTONES_BUTTON = Button("Milestones", "milestones")
 STATUS_BUTTON = Button("Status", "status")
 
@@ -33,6 +38,17 @@ def plan_line(snapshot: Snapshot) -> str:
 def streak_line(snapshot: Snapshot) -> str:
     week = "checked in this week" if snapshot.checked_in_this_week else "not checked in this week"
     return f"Streak: {plural(snapshot.streak, 'week')} · {week}"
+
+
+def freeze_line(snapshot: Snapshot) -> str:
+    """The streak freeze: one missed week per phase that does not break the streak."""
+    if snapshot.streak_freeze_ready:
+        return "Streak freeze: ready, so one missed week in this phase won't break your streak."
+    # Not ready means this phase's freeze covered a week, so there is one to name.
+    spent = f"Streak freeze: used for {snapshot.frozen_weeks[-1]}"
+    if snapshot.phase.number < len(snapshot.windows):
+        return f"{spent}; phase {snapshot.phase.number + 1} brings a new one."
+    return f"{spent}, the last of the plan."
 
 
 def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> str | None:
@@ -73,9 +89,11 @@ def next_steps(
         steps.append(
             f"You're paused until {day(snapshot.paused_until)}. `/pivot resume` when you're back."
         )
-    if snapshot.manager_conversation_due:
+    months = snapshot.manager_months
+    if snapshot.manager_conversation_due and months is not None:
+        when = f"month {months[0]}" if months[0] == months[1] else f"month {months[0]}–{months[1]}"
         steps.append(
-            "Talk to your manager: month 3–4 is the time. Ask for time on production "
+            f"Talk to your manager: {when} is the time. Ask for time on production "
             "systems, a stretch project or a rotation into a neighbouring team, then "
             "`/pivot done manager-conversation`."
         )
@@ -88,7 +106,9 @@ def next_steps(
     gate_line = gate_step(snapshot, gate, timezone)
     if gate_line is not None:
         steps.append(gate_line)
-    if not snapshot.checked_in_this_week and snapshot.paused_until is None:
+    if snapshot.last_week_missing:
+        steps.append(LAST_WEEK_STEP)
+    elif not snapshot.checked_in_this_week and snapshot.paused_until is None:
         steps.append("Check in for this week: `/pivot checkin 5h what you did | blockers`")
     return steps
 
@@ -102,10 +122,15 @@ def status_blocks(
         Header(phase_line(snapshot)),
         Section(plan_line(snapshot)),
         ProgressBar(done, len(phase_states), f"Phase {snapshot.phase.number} milestones"),
-        Section(streak_line(snapshot)),
+        Section(streak_line(snapshot), (freeze_line(snapshot),)),
         Section("Next:", tuple(f"• {step}" for step in next_steps(snapshot, gate, timezone))),
-        Actions((CHECKIN_BUTTON, MILESTONES_BUTTON)),
+        Actions((checkin_button(snapshot), MILESTONES_BUTTON)),
     )
+
+
+def checkin_button(snapshot: Snapshot) -> Button:
+    """The week a check-in is most wanted for: last week while it is open and missing."""
+    return LAST_WEEK_BUTTON if snapshot.last_week_missing else CHECKIN_BUTTON
 
 
 def status_reply(
@@ -135,7 +160,7 @@ def milestones_reply(snapshot: Snapshot) -> Reply:
         Section("", tuple(milestone_line(s) for s in states)),
         Section(
             "Mark one done with `/pivot done <key> <evidence link>`; take it back with "
-            "`/pivot undo <key>`."
+            "`/pivot undo <key>`; `/pivot milestones <key>` shows one in full."
         ),
         Actions((STATUS_BUTTON,)),
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.platform_service import PlatformInputs
+from bot.clock import ManualClock
 from bot.db.models import ButtonArgs, Checkin, MilestoneProgress
 from bot.messages import Actions, Address, Button, ChatUser, Reply, Section
 from bot.ports import Sent
+from bot.views.status import LAST_WEEK_BUTTON
 from testkit.discord_payloads import button
 from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
@@ -53,8 +57,15 @@ async def test_checkin_without_options_opens_the_form_and_its_submission_checks_
     modal = opened.callback["data"]
     assert modal["title"] == "/pivot checkin"
     inputs = [c["components"][0] for c in modal["components"]]
-    assert [i["custom_id"] for i in inputs] == ["hours", "summary", "blockers", "confidence"]
-    assert [i["required"] for i in inputs] == [True, True, False, False]
+    assert [i["custom_id"] for i in inputs] == [
+        "week",
+        "hours",
+        "summary",
+        "blockers",
+        "confidence",
+    ]
+    assert [i["required"] for i in inputs] == [False, True, True, False, False]
+    assert inputs[0]["value"] == "this"
     answer = await discord_bot.submit(
         modal["custom_id"],
         {"hours": "5h", "summary": "built the API", "blockers": "", "confidence": "4"},
@@ -68,8 +79,27 @@ async def test_checkin_without_options_opens_the_form_and_its_submission_checks_
 async def test_the_form_opens_prefilled_with_what_was_typed(discord_bot: DiscordDriver) -> None:
     await joined(discord_bot)
     opened = await discord_bot.slash("checkin", by=ADA, hours="6h")
-    hours = opened.callback["data"]["components"][0]["components"][0]
+    hours = opened.callback["data"]["components"][1]["components"][0]
     assert hours["value"] == "6h"
+
+
+async def test_the_last_week_button_opens_the_form_set_to_last_week_and_records_it(
+    discord_bot: DiscordDriver, engine: AsyncEngine, clock: ManualClock
+) -> None:
+    await joined(discord_bot)
+    clock.advance(timedelta(weeks=1))  # Monday of W50: W49 is still open
+    message = await post_buttons(discord_bot, LAST_WEEK_BUTTON)
+    opened = await discord_bot.press(message, LAST_WEEK_BUTTON.label, by=ADA)
+    assert opened.kind == 9
+    modal = opened.callback["data"]
+    week = modal["components"][0]["components"][0]
+    assert (week["custom_id"], week["value"]) == ("week", "last")
+    answer = await discord_bot.submit(
+        modal["custom_id"], {"week": "last", "hours": "3h", "summary": "read the docs"}, by=ADA
+    )
+    assert "Checked in for 2026-W49 (last week): 3h — read the docs" in answer.text
+    async with engine.connect() as connection:
+        assert await connection.scalar(select(Checkin.iso_week)) == "2026-W49"
 
 
 async def test_a_bad_form_value_gets_one_line_and_saves_nothing(

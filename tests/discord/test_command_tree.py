@@ -144,6 +144,23 @@ async def test_every_typed_spec_is_a_subcommand_with_its_typed_options(
     assert (confidence["min_value"], confidence["max_value"]) == (1, 5)
 
 
+async def test_the_roadmap_commands_and_last_weeks_check_in_have_their_discord_options(
+    connected: DiscordService, fake_discord: FakeDiscord
+) -> None:
+    (pivot,) = fake_discord.find("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_A}/commands")[
+        0
+    ].body
+    leaves = subcommands(pivot)
+    week = leaves["checkin"]["options"][0]
+    assert (week["name"], week["required"]) == ("week", False)
+    assert [c["value"] for c in week["choices"]] == ["this", "last"]
+    (key,) = leaves["milestones"]["options"]
+    assert (key["name"], key["type"], key["required"]) == ("key", 3, False)
+    assert leaves["roadmap"].get("options", []) == []
+    (n,) = leaves["history"]["options"]
+    assert (n["name"], n["type"], n["min_value"], n["max_value"]) == ("n", 4, 1, 52)
+
+
 async def _streak(inv: Invocation, ctx: Context) -> Reply:
     del ctx
     return Reply.of(Section(f"{inv.args['weeks']} weeks for {inv.args['buddy']}"))

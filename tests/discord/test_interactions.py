@@ -68,7 +68,7 @@ async def test_member_without_manage_server_cannot_create_a_cohort(
 ) -> None:
     answer = await discord_bot.slash("cohort create", by=SAM, name="spring")
     assert answer.ephemeral
-    assert answer.text == "Only cohort admins can run `/pivot cohort create`."
+    assert answer.text == "Only cohort admins can run `cohort create`."
 
 
 async def test_export_answers_with_the_json_file(discord_bot: DiscordDriver) -> None:

@@ -128,12 +128,15 @@ async def test_after_downtime_a_passed_weeks_nudge_is_skipped_not_sent(
     await jobs.plan()  # planned, then the process went down before delivering
     clock.set(utc(2026, 12, 15, 10))  # back up on Tuesday of the following week
     _, delivered = await jobs.run_due()
+    # A Monday nudge asks about the week just ended, so each is filed under that week.
     nudges = {d.period: d for d in await deliveries(bot.core, "nudge")}
-    assert nudges["2026-W50"].status == "skipped_stale"
-    assert nudges["2026-W50"].last_error == "its period passed before it could be sent"
-    assert nudges["2026-W51"].status == "sent"
+    assert nudges["2026-W49"].status == "skipped_stale"  # W49 closed on Wednesday 9 Dec
+    assert nudges["2026-W49"].last_error == "its period passed before it could be sent"
+    assert nudges["2026-W50"].status == "sent"
     assert delivered.stale >= 1
-    assert len([t for t in outbox.texts_to("@ada") if "check-in" in t]) == 1
+    assert [t.splitlines()[0] for t in outbox.texts_to("@ada")] == [
+        "Hi ada, how did last week (2026-W50) go?"
+    ]
 
 
 async def test_after_downtime_only_the_latest_leaderboard_post_goes_out(

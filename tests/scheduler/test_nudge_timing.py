@@ -55,7 +55,8 @@ async def test_kiritimati_and_pago_pago_each_get_theirs_on_their_own_monday(
         zone = "Pacific/Kiritimati" if nudge.target_user_id == "kira" else "Pacific/Pago_Pago"
         local = nudge.created_at.astimezone(ZoneInfo(zone))
         assert (local.weekday(), local.hour) == (0, 9)
-        assert nudge.period == "2026-W49"
+        assert nudge.idempotency_key.endswith(":2026-W49")
+        assert nudge.period == "2026-W48"  # a Monday nudge asks about the week just ended
     times = sorted(n.created_at for n in nudges)
     assert times[1] - times[0] == timedelta(hours=25)  # UTC+14 and UTC-11 are a day apart
 
@@ -65,7 +66,9 @@ async def test_iso_week_53_gets_exactly_one_nudge(
 ) -> None:
     await join_at(bot, utc(2026, 12, 21, 12), "ada", "Europe/Berlin")
     await run_hourly(jobs, clock, utc(2026, 12, 26), utc(2027, 1, 6))
-    assert [d.period for d in await deliveries(bot.core, "nudge")] == ["2026-W53", "2027-W01"]
+    nudges = await deliveries(bot.core, "nudge")
+    assert [d.idempotency_key.rsplit(":", 1)[1] for d in nudges] == ["2026-W53", "2027-W01"]
+    assert [d.period for d in nudges] == ["2026-W52", "2026-W53"]  # the weeks asked about
 
 
 async def test_the_nudge_follows_a_changed_weekday_and_time(

@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from bot.clock import ManualClock
 from bot.db.models import Member
+from bot.reply_codec import reply_from_dict
 from scheduler.jobs import DueJobs
 from testkit.driver import BotDriver
 from testkit.outboxes import RecordingOutbox
@@ -30,10 +31,62 @@ async def test_a_nudge_names_the_focus_pace_and_streak_with_a_checkin_button(
     assert planned.by_kind["nudge"] == 1
     assert delivered.sent == planned.total
     [text] = outbox.texts_to("@ada")
-    assert "time for your 2026-W50 check-in" in text
     assert "This week's focus: Use Git beyond commits" in text
     assert "on track" in text
-    assert "[1] Check in" in text
+
+
+async def test_a_monday_nudge_asks_about_the_week_just_ended_and_its_button_records_it(
+    bot: BotDriver, jobs: DueJobs, outbox: RecordingOutbox
+) -> None:
+    await _join_and_go_to_monday(bot, "ada")
+    await jobs.run_due()
+    [text] = outbox.texts_to("@ada")
+    assert text.startswith("Hi ada, how did last week (2026-W49) go?")
+    assert "`/pivot checkin last 5h what you did | blockers`" in text
+    assert "open until Wednesday 9 Dec 2026" in text
+    assert "[1] Check in for last week" in text
+    [nudge] = await deliveries(bot.core, "nudge")
+    button = next(b for b in reply_from_dict(nudge.payload).buttons if b.command == "checkin")
+    answer = await bot.core.answer(
+        bot.invocation(command="checkin", args={**button.arg_dict, "hours": 4, "summary": "tests"})
+    )
+    assert answer.text.startswith("Checked in for 2026-W49 (last week): 4h — tests")
+
+
+async def test_a_nudge_later_in_the_week_asks_about_this_week(
+    bot: BotDriver, jobs: DueJobs, outbox: RecordingOutbox
+) -> None:
+    await _join_and_go_to_monday(bot, "ada")
+    await bot.say("/pivot settings nudge thursday 09:00")
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await jobs.run_due()
+    [text] = outbox.texts_to("@ada")
+    assert text.startswith("Hi ada, time for your 2026-W50 check-in")
+    assert "[1] Check in  [2] Status" in text
+
+
+async def test_after_a_pause_the_first_nudge_asks_about_the_new_week_not_the_week_off(
+    bot: BotDriver, jobs: DueJobs, outbox: RecordingOutbox
+) -> None:
+    await _join_and_go_to_monday(bot, "ada")
+    await bot.say("/pivot checkin last 3h before the break")  # W49
+    await bot.say("/pivot pause 1")  # W50 off, until next Monday at this time
+    bot.clock.set(MONDAY + timedelta(weeks=1, minutes=5))
+    await jobs.run_due()
+    [text] = outbox.texts_to("@ada")
+    assert text.startswith("Hi ada, time for your 2026-W51 check-in")
+
+
+async def test_no_nudge_asks_about_a_week_already_checked_in(
+    bot: BotDriver, jobs: DueJobs, outbox: RecordingOutbox
+) -> None:
+    await _join_and_go_to_monday(bot, "ada")
+    bot.clock.set(MONDAY - timedelta(days=3))  # Friday of W49
+    await bot.say("/pivot checkin 4h a good week")
+    bot.clock.set(MONDAY)
+    await jobs.run_due()
+    assert not await deliveries(bot.core, "nudge")
+    assert not outbox.texts_to("@ada")
 
 
 async def test_planning_twice_inserts_nothing_new(bot: BotDriver, jobs: DueJobs) -> None:
@@ -50,11 +103,11 @@ async def test_spam_guards_paused_dms_off_checked_in_and_left_get_nothing(
     bot.clock.set(MONDAY - timedelta(hours=2))
     await bot.say("/pivot pause 2", as_="paula")
     await bot.say("/pivot settings dms off", as_="otto")
-    await bot.say("/pivot checkin 3h early bird", as_="carl")
+    await bot.say("/pivot checkin last 3h early bird", as_="carl")
     await bot.say("/pivot leave", as_="lena")
     bot.clock.set(MONDAY)
     await jobs.run_due()
-    nudged = {target for target, text in outbox.sent if "time for your" in text}
+    nudged = {target for target, text in outbox.sent if "how did last week" in text}
     assert nudged == {"@ada"}
 
 
@@ -65,8 +118,9 @@ async def test_three_unanswered_nudges_bring_one_gentle_note_then_every_four_wee
     kinds = []
     for _ in range(10):
         await jobs.run_due()
+        week = _week(clock)
         kinds.append(
-            sorted({d.kind for d in await deliveries(bot.core) if d.period == str(_week(clock))})
+            sorted({d.kind for d in await deliveries(bot.core) if d.idempotency_key.endswith(week)})
         )
         clock.advance(timedelta(weeks=1))
     member_kinds = [[k for k in week if k in ("nudge", "quiet")] for week in kinds]
@@ -94,7 +148,7 @@ async def test_a_checkin_ends_the_quiet_rhythm(
     for _ in range(4):  # three nudges, then the quiet note
         await jobs.run_due()
         clock.advance(timedelta(weeks=1))
-    await bot.say("/pivot checkin 2h back again")
+    await bot.say("/pivot checkin last 2h back again")  # Monday: the week just ended
     clock.advance(timedelta(weeks=1))
     await jobs.run_due()
     assert [d.kind for d in await deliveries(bot.core) if d.kind in ("nudge", "quiet")][

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import ManualClock
 from bot.db.models import Checkin, MilestoneProgress
 from testkit.slack_requests import button_press, picked, typed, view_submission
 from tests.support.slack_harness import SlackHarness
@@ -36,12 +38,16 @@ async def test_checkin_without_text_opens_the_form_on_its_trigger(spring: SlackH
     assert opened.args["trigger_id"].startswith("1337.42.")
     blocks = opened.args["view"]["blocks"]
     assert [b.get("block_id") for b in blocks if b["type"] == "input"] == [
+        "week",
         "hours",
         "summary",
         "blockers",
         "confidence",
     ]
     assert opened.args["view"]["title"]["text"] == "Weekly check-in"
+    week = blocks[0]["element"]
+    assert [o["value"] for o in week["options"]] == ["this", "last"]
+    assert week["initial_option"]["value"] == "this"
 
 
 async def test_form_offers_the_open_milestones_of_the_members_phase(spring: SlackHarness) -> None:
@@ -114,6 +120,30 @@ async def test_check_in_button_opens_the_form(spring: SlackHarness) -> None:
     await spring.interact(press)
     (opened,) = await spring.fake.wait_for_calls("views.open")
     assert opened.args["trigger_id"] == press["trigger_id"]
+
+
+async def test_last_week_button_opens_the_form_on_last_week_and_records_it(
+    spring: SlackHarness, engine: AsyncEngine, clock: ManualClock
+) -> None:
+    clock.advance(timedelta(weeks=1))  # Monday of W50; W49 has no check-in yet
+    status = await spring.command("/pivot status")
+    button, block_id = status.button("Check in for last week")
+    key = "pressed-last-week"
+    await spring.interact(
+        button_press(button, block_id, response_url=spring.fake.response_url(key))
+    )
+    (opened,) = await spring.fake.wait_for_calls("views.open")
+    week = opened.args["view"]["blocks"][0]["element"]
+    assert week["initial_option"]["value"] == "last"
+    await spring.settled()
+    (shown,) = spring.fake.calls_to("views.update")
+    form = {**shown.args["view"], "id": shown.args["view_id"]}
+    values = {**picked("week", "last"), **typed(hours="3h", summary="read the orders service")}
+    await spring.interact(view_submission(form, values))
+    (reply,) = await spring.fake.wait_for_responses(key)
+    assert "Checked in for 2026-W49 (last week): 3h — read the orders service" in reply.body["text"]
+    async with engine.connect() as connection:
+        assert await connection.scalar(select(Checkin.iso_week)) == "2026-W49"
 
 
 async def test_form_that_cannot_open_points_to_the_text_form(spring: SlackHarness) -> None:

@@ -138,4 +138,4 @@ async def test_jobs_run_due_delivers_nudges_as_conversations_open_and_post_messa
     assert len(opened) == 1
     posts = [c for c in fake_slack.calls_to("chat.postMessage") if "check-in" in str(c.args)]
     assert len(posts) == 1
-    assert "time for your" in str(posts[0].args["text"])
+    assert "how did last week" in str(posts[0].args["text"])  # Monday: the week just ended

@@ -59,7 +59,7 @@ async def test_a_mistake_gets_one_line_that_says_what_was_expected(spring: Slack
 
 async def test_unknown_command_suggests_the_nearest_one(spring: SlackHarness) -> None:
     reply = await spring.command("/pivot stauts")
-    assert "Did you mean `/pivot status`?" in reply.text
+    assert "Did you mean `status`?" in reply.text
 
 
 async def test_empty_command_shows_help(slack: SlackHarness) -> None:

@@ -70,6 +70,10 @@ class Platform(Protocol):
     async def press(self, label: str) -> Seen: ...
     async def leaderboard(self) -> Seen: ...
     async def next_week(self) -> None: ...
+    async def check_in_last(self, hours: str, summary: str) -> Seen: ...
+    async def milestone(self, key: str) -> Seen: ...
+    async def roadmap(self) -> Seen: ...
+    async def history(self, weeks: int) -> Seen: ...
 
 
 def _check_in_line(hours: str, summary: str, blockers: str, confidence: int) -> str:
@@ -121,6 +125,18 @@ class OnConsole:
 
     async def next_week(self) -> None:
         await self.session.line(":advance 1w")
+
+    async def check_in_last(self, hours: str, summary: str) -> Seen:
+        return await self._type(f"/pivot checkin last {hours} {summary}")
+
+    async def milestone(self, key: str) -> Seen:
+        return await self._type(f"/pivot milestones {key}")
+
+    async def roadmap(self) -> Seen:
+        return await self._type("/pivot roadmap")
+
+    async def history(self, weeks: int) -> Seen:
+        return await self._type(f"/pivot history {weeks}")
 
 
 @dataclass
@@ -199,6 +215,18 @@ class OnSlack:
     async def next_week(self) -> None:
         self.clock.advance(timedelta(weeks=1))
 
+    async def check_in_last(self, hours: str, summary: str) -> Seen:
+        return await self._command(f"/pivot checkin last {hours} {summary}")
+
+    async def milestone(self, key: str) -> Seen:
+        return await self._command(f"/pivot milestones {key}")
+
+    async def roadmap(self) -> Seen:
+        return await self._command("/pivot roadmap")
+
+    async def history(self, weeks: int) -> Seen:
+        return await self._command(f"/pivot history {weeks}")
+
 
 @dataclass
 class OnDiscord:
@@ -264,6 +292,18 @@ class OnDiscord:
 
     async def next_week(self) -> None:
         self.clock.advance(timedelta(weeks=1))
+
+    async def check_in_last(self, hours: str, summary: str) -> Seen:
+        return await self._slash("checkin", week="last", hours=hours, summary=summary)
+
+    async def milestone(self, key: str) -> Seen:
+        return await self._slash("milestones", key=key)
+
+    async def roadmap(self) -> Seen:
+        return await self._slash("roadmap")
+
+    async def history(self, weeks: int) -> Seen:
+        return await self._slash("history", n=weeks)
 
 
 @contextlib.asynccontextmanager

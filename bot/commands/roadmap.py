@@ -1,0 +1,70 @@
+"""``milestones`` and ``roadmap``: the plan itself, one phase, one milestone or all four phases.
+
+Every date comes from the member's own plan, so a fast-track member reads fast-track dates.
+"""
+
+from __future__ import annotations
+
+from bot.commands.errors import UsageError
+from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.messages import Invocation, Reply
+from bot.services.snapshot import Snapshot, load_snapshot
+from bot.views.roadmap import milestone_detail_reply, roadmap_reply
+from bot.views.status import milestones_reply
+
+KEY = "key"
+
+
+async def milestones(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, cohort = ctx.joined()
+    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    key = ctx.args.opt_text(KEY)
+    if key is None:
+        return milestones_reply(snapshot)
+    state = next((m for m in snapshot.milestones if m.milestone.key == key.lower()), None)
+    if state is None:
+        raise UsageError(_unknown(key, snapshot))
+    return milestone_detail_reply(state, snapshot)
+
+
+def _unknown(key: str, snapshot: Snapshot) -> str:
+    keys = ", ".join(m.milestone.key for m in snapshot.phase_milestones)
+    example = snapshot.phase_milestones[0].milestone.key
+    return (
+        f"There's no milestone `{key[:40]}`. Phase {snapshot.phase.number} has: {keys}; "
+        f"`/pivot roadmap` shows every phase. Example: `/pivot milestones {example}`."
+    )
+
+
+async def roadmap(inv: Invocation, ctx: Context) -> Reply:
+    del inv
+    member, cohort = ctx.joined()
+    return roadmap_reply(await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now))
+
+
+SPECS = (
+    CommandSpec(
+        name="milestones",
+        summary="Your phase's milestones, or one milestone in full: what it asks, due date, links",
+        example="/pivot milestones write-tests",
+        handler=milestones,
+        dedupe=False,
+        args=(
+            Arg(
+                KEY,
+                ArgKind.WORD,
+                "a milestone's key, to see it in full",
+                max_length=40,
+                shown="<key>",
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="roadmap",
+        summary="All four phases, your progress through them and each phase's checkpoint",
+        example="/pivot roadmap",
+        handler=roadmap,
+        dedupe=False,
+    ),
+)
