@@ -55,6 +55,9 @@ VALUES = {
     "<YYYY-MM-DD>": "2027-03-01",
     "<#channel>": "#pivot-spring",
     "<@user>": "@sam",
+    "<@member>": "@sam",
+    "<old>": "spring",
+    "<new>": "spring-2027",
     "<percent>": "75",
     "<days>": "5",
 }
@@ -107,7 +110,7 @@ async def tour(bot: BotDriver, content: ContentLibrary, clock: ManualClock) -> l
     said.append(await bot.say("/pivot cohort"))
     said.append(await bot.say("/pivot join"))
     for spec in REGISTRY.specs:
-        if spec.name not in ("forget", "leave", "cohort create"):
+        if spec.name not in ("forget", "leave", "cohort create", "cohort archive", "cohort delete"):
             said.append(await bot.say(spec.example, as_="olga" if spec.admin_only else "ada"))
     for week in range(18):
         if week % 3 == 0:
