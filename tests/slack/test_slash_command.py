@@ -168,3 +168,39 @@ async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
     finally:
         await harness.stop()
     assert "/pivot join" in reply.text
+
+
+async def test_a_reused_trigger_id_never_hands_one_members_reply_to_another(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    joined = await spring.command("/pivot join spring", user="UGRACE", user_name="grace")
+    assert "Welcome" in joined.text, joined.text
+    ada = await spring.command("/pivot checkin 5h ada's week", trigger_id="1337.reused")
+    grace = await spring.command(
+        "/pivot checkin 3h grace's week", user="UGRACE", user_name="grace", trigger_id="1337.reused"
+    )
+    assert "ada's week" in ada.text
+    assert "grace's week" in grace.text
+    assert "ada's week" not in grace.text
+    async with engine.connect() as connection:
+        summaries = set(await connection.scalars(select(Checkin.summary)))
+    assert summaries == {"ada's week", "grace's week"}
+
+
+async def test_a_reused_trigger_id_for_another_command_runs_that_command(
+    spring: SlackHarness,
+) -> None:
+    await spring.command("/pivot checkin 5h first", trigger_id="1337.again")
+    done = await spring.command("/pivot done write-tests", trigger_id="1337.again")
+    assert "Write tests" in done.text, done.text
+
+
+async def test_slacks_retry_of_the_same_request_gets_the_same_reply_and_counts_once(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    first = await spring.command("/pivot checkin 5h once", trigger_id="1337.retry")
+    again = await spring.command("/pivot checkin 5h once", trigger_id="1337.retry")
+    assert again.text == first.text
+    async with engine.connect() as connection:
+        amendments = await connection.scalar(select(Checkin.amendments))
+    assert amendments == 0

@@ -25,10 +25,14 @@ class AuditEntry(Base):
 
 
 class HandledRequest(Base):
-    """The reply given to a platform request id, so a retried delivery gets it again unchanged."""
+    """The reply given to a platform request id, so a retried delivery gets it again unchanged.
+
+    A reply is found again only by the member and command it answered, as well as the id: a
+    platform's id reused for someone else, or for another command, is a new request.
+    """
 
     __tablename__ = "handled_requests"
-    __table_args__ = (UniqueConstraint("tenant_id", "request_id"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "command", "request_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
