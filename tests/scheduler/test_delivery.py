@@ -148,6 +148,21 @@ async def test_after_downtime_only_the_latest_leaderboard_post_goes_out(
     assert [t for t, _ in outbox.sent if t.startswith("#")] == ["#pivot-spring"]
 
 
+async def test_a_catch_up_post_pairs_its_weeks_standings_with_that_weeks_chart(
+    bot: BotDriver, jobs: DueJobs, clock: ManualClock, outbox: RecordingOutbox
+) -> None:
+    await bot.say("/pivot join", as_="ada")
+    await bot.say("/pivot checkin 5h the first week", as_="ada")
+    clock.set(utc(2026, 12, 7, 10))  # down over Friday's slot, back on Monday of 2026-W50
+    await jobs.run_due()
+    [post] = outbox.texts_to("#pivot-spring")
+    assert "Weekly standings · cohort spring · 2026-W49" in post
+    assert "1. ada — 10 points" in post
+    chart = post[post.index("(image: ") :]
+    assert chart.endswith("49: 100%.)")  # the chart ends with the post's own week, complete
+    assert "50:" not in chart
+
+
 async def test_a_429_is_retried_after_the_time_asked_and_dies_after_8_attempts(
     core: PivotCore, clock: ManualClock
 ) -> None:
