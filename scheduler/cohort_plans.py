@@ -2,6 +2,8 @@
 
 Only the latest slot is ever planned. After downtime across a Friday the missed post still goes
 out (catch-up), and an older one still waiting is skipped as stale when its next slot arrives.
+The post and the digest name members, so they are planned here and rendered as they are sent
+(``scheduler.send_time``).
 """
 
 from __future__ import annotations
@@ -12,19 +14,15 @@ from typing import assert_never
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.loader import ContentLibrary
 from bot.db.models import Checkin, Cohort, CohortAdmin, Delivery, Member
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus, PlannedDelivery
 from bot.messages import Reply
 from bot.services.deliveries import find_planned
 from bot.views.reminders import admin_digest_reply, no_channel_reply
-from bot.views.weekly_post import weekly_leaderboard_post
 from scheduler.timing import Slot, latest_slot
 
 
-async def cohort_deliveries(
-    session: AsyncSession, now: datetime, content: ContentLibrary
-) -> list[PlannedDelivery]:
+async def cohort_deliveries(session: AsyncSession, now: datetime) -> list[PlannedDelivery]:
     admins: dict[int, list[str]] = {}
     for cohort_id, user_id in await session.execute(
         select(CohortAdmin.cohort_id, CohortAdmin.user_id)
@@ -42,22 +40,20 @@ async def cohort_deliveries(
     for cohort, slot, keys in due:
         new = [key for key in keys if key not in planned]
         wants_digest = any(key.kind is DeliveryKind.DIGEST for key in new)
-        digest = await _digest(session, cohort, slot) if wants_digest else None
+        digest = await admin_digest(session, cohort, str(slot.week)) if wants_digest else None
         for key in new:
             match key.kind:
                 case DeliveryKind.LEADERBOARD:
-                    # The boards as they stood at the slot's week: a catch-up shows its own.
-                    post = await weekly_leaderboard_post(
-                        session, cohort, now, content, week=slot.week
-                    )
+                    # The boards for the slot's week, rendered when sent: a catch-up shows its own.
                     deliveries.append(
                         PlannedDelivery(
                             key,
                             cohort.tenant_id,
-                            post,
+                            None,
                             channel_id=cohort.channel_id,
                             period=str(slot.week),
                             stale_after=slot.at + timedelta(days=7),
+                            cohort_id=cohort.id,
                         )
                     )
                 case DeliveryKind.NO_CHANNEL:
@@ -70,10 +66,11 @@ async def cohort_deliveries(
                         PlannedDelivery(
                             key,
                             cohort.tenant_id,
-                            digest,
+                            None,
                             user_id=key.admin,
                             period=str(slot.week),
                             stale_after=slot.at + timedelta(days=7),
+                            cohort_id=cohort.id,
                         )
                     )
                 case DeliveryKind.DIGEST:
@@ -102,8 +99,8 @@ def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
     return keys
 
 
-async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | None:
-    """Quiet and unreachable members, named only to the cohort's admins."""
+async def admin_digest(session: AsyncSession, cohort: Cohort, week: str) -> Reply | None:
+    """Quiet and unreachable members, named only to the cohort's admins; None for nobody."""
     in_cohort = select(Member.id).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
     last = (
         select(Checkin.member_id, func.max(Checkin.iso_week).label("week"))
@@ -136,4 +133,4 @@ async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | 
     ]
     if not quiet and not unreachable:
         return None
-    return admin_digest_reply(cohort.name, str(slot.week), quiet, unreachable)
+    return admin_digest_reply(cohort.name, week, quiet, unreachable)

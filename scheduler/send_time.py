@@ -1,0 +1,75 @@
+"""What a message says about other people is decided as it is sent, not when it was planned.
+
+A weekly board planned on Friday can go out minutes or days later, after a 429 or downtime,
+and whoever hid from the boards or deleted their data meanwhile must not be on it. So the
+kinds in ``RENDERED_AT_SEND`` are rendered here, on every attempt, from their cohort and
+period; an announcement names only its own member and goes out only while they are still on
+the boards. Every other message is about its recipient alone and is sent as planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, assert_never
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.loader import ContentLibrary
+from bot.db.models import Cohort, Member
+from bot.domain.deliveries import DeliveryKind
+from bot.domain.weeks import IsoWeek
+from bot.messages import Reply
+from bot.reply_codec import reply_from_dict
+from bot.views.weekly_post import weekly_leaderboard_post
+from scheduler.cohort_plans import admin_digest
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the outbox row holds for one message: enough to send it or to render it."""
+
+    kind: DeliveryKind
+    payload: dict[str, Any]
+    cohort_id: int | None
+    member_id: int | None
+    period: str | None
+
+
+async def reply_at_send(
+    session: AsyncSession, content: ContentLibrary, now: datetime, message: Stored
+) -> Reply | None:
+    """The reply to send now; None when nothing is left to say (the post's cohort is gone,
+    nobody is quiet any more, the member announced has hidden or left)."""
+    match message.kind:
+        case DeliveryKind.LEADERBOARD:
+            cohort = await _cohort(session, message)
+            if cohort is None or message.period is None:
+                return None
+            week = IsoWeek.parse(message.period)
+            return await weekly_leaderboard_post(session, cohort, now, content, week=week)
+        case DeliveryKind.DIGEST:
+            cohort = await _cohort(session, message)
+            if cohort is None or message.period is None:
+                return None
+            return await admin_digest(session, cohort, message.period)
+        case DeliveryKind.ANNOUNCEMENT:
+            member = await session.get(Member, message.member_id) if message.member_id else None
+            if member is None or not member.leaderboard_visible or member.left_at is not None:
+                return None
+            return reply_from_dict(message.payload)
+        case (
+            DeliveryKind.NUDGE
+            | DeliveryKind.QUIET
+            | DeliveryKind.GATE
+            | DeliveryKind.MANAGER
+            | DeliveryKind.MANAGER_AGAIN
+            | DeliveryKind.NO_CHANNEL
+        ):
+            return reply_from_dict(message.payload)  # about its recipient alone
+        case _:
+            assert_never(message.kind)
+
+
+async def _cohort(session: AsyncSession, message: Stored) -> Cohort | None:
+    return await session.get(Cohort, message.cohort_id) if message.cohort_id else None
