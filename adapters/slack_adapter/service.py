@@ -80,12 +80,12 @@ class SlackService:
         self._mode = self.sending.mode
         clients, installations = self.sending.clients, self.sending.installations
         self.outbox = self.sending.outbox
-        self.directory = SlackDirectory(clients, self.sending.tokens)
+        people = People()
+        self.directory = SlackDirectory(clients, self.sending.tokens, people)
         inputs.provide_directory(self.platform, self.directory)
         self.inflight = InFlight()
         states = state_store(inputs.lookups) if installations is not None else None
         self.app: AsyncApp = build_app(self._settings, clients, installations, states)
-        people = People()
         replies = Replies(clients, self.outbox)
         CommandListeners(inputs.core, people, replies, self.inflight).register(self.app)
         WorkspaceListeners(inputs.core, people, self.inflight, installations).register(self.app)

@@ -1,6 +1,7 @@
 """edges and privacy
 
-A stored reply is keyed by member and command as well as the platform's request id.
+A stored reply is keyed by member and command as well as the platform's request id, and an
+audit entry names the person it is about in a column, so export and forget can find it.
 Weekly posts and admin digests are rendered as they are sent, from their cohort and period:
 rows planned before this revision get their cohort from their key, and lose the text that
 named members.
@@ -38,6 +39,8 @@ def upgrade() -> None:
             ondelete='CASCADE',
         )
     _render_posts_at_send()
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('target_user_id', sa.String(length=64), nullable=True))
     with op.batch_alter_table('handled_requests', schema=None) as batch_op:
         batch_op.drop_constraint('uq_handled_requests_tenant_id_request_id', type_='unique')
         batch_op.create_unique_constraint(
@@ -94,6 +97,8 @@ def downgrade() -> None:
         "WHERE status = 'withdrawn' "
         "OR (cohort_id IS NOT NULL AND status IN ('pending', 'retry', 'sending'))"
     )
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_column('target_user_id')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_constraint('fk_deliveries_cohort_id_cohorts', type_='foreignkey')
         batch_op.drop_column('cohort_id')

@@ -84,7 +84,14 @@ async def test_user_mention_is_read_as_that_users_id(spring: SlackHarness) -> No
     added = await spring.command("/pivot cohort admin add <@UGRACE|grace> spring", user="UOLGA")
     assert "grace is now an admin of cohort spring" in added.text
     listed = await spring.command("/pivot cohort list", user="UGRACE")  # not a workspace admin
-    assert "admins: UGRACE, UOLGA" in listed.text
+    assert "admins: Grace, Olga" in listed.text  # people, not ids such as UGRACE
+
+
+async def test_a_bare_mention_is_answered_with_the_persons_name(spring: SlackHarness) -> None:
+    added = await spring.command("/pivot cohort admin add <@UGRACE> spring", user="UOLGA")
+    assert added.text == "Grace is now an admin of cohort spring."
+    removed = await spring.command("/pivot cohort admin remove <@UGRACE> spring", user="UOLGA")
+    assert removed.text == "Grace is no longer an admin of cohort spring."
 
 
 async def test_channel_mention_without_a_name_gets_the_channels_name(

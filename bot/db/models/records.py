@@ -12,7 +12,11 @@ from bot.db.base import Base, UtcDateTime
 
 
 class AuditEntry(Base):
-    """Every admin action and every export or deletion. A deletion keeps no personal data."""
+    """Every admin action and every export or deletion. A deletion keeps no personal data.
+
+    ``target_user_id`` is the person an action was about (an admin added or removed), so
+    their export finds it and forgetting them clears it, as for the actor.
+    """
 
     __tablename__ = "audit_log"
 
@@ -20,6 +24,7 @@ class AuditEntry(Base):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor_user_id: Mapped[str | None] = mapped_column(String(64))
+    target_user_id: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
 
