@@ -194,8 +194,7 @@ class Deliverer:
 
     async def _reply(self, row: Claimed) -> Reply | None:
         """What to send, decided now: see :mod:`scheduler.send_time`."""
-        async with self.sessions() as session:
-            return await reply_at_send(session, self.content, self.clock.now(), row.message)
+        return await reply_at_send(self.sessions, self.content, self.clock.now(), row.message)
 
     async def _send(self, row: Claimed, reply: Reply) -> DeliveryResult:
         outbox = self.outboxes[row.platform]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, assert_never
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, Member
@@ -37,27 +37,18 @@ class Stored:
 
 
 async def reply_at_send(
-    session: AsyncSession, content: ContentLibrary, now: datetime, message: Stored
+    sessions: async_sessionmaker[AsyncSession],
+    content: ContentLibrary,
+    now: datetime,
+    message: Stored,
 ) -> Reply | None:
     """The reply to send now; None when nothing is left to say (the post's cohort is gone,
-    nobody is quiet any more, the member announced has hidden or left)."""
+    nobody is quiet any more, the member announced has hidden or left). Only the messages
+    that name others read the database; the rest go as stored."""
     match message.kind:
-        case DeliveryKind.LEADERBOARD:
-            cohort = await _cohort(session, message)
-            if cohort is None or message.period is None:
-                return None
-            week = IsoWeek.parse(message.period)
-            return await weekly_leaderboard_post(session, cohort, now, content, week=week)
-        case DeliveryKind.DIGEST:
-            cohort = await _cohort(session, message)
-            if cohort is None or message.period is None:
-                return None
-            return await admin_digest(session, cohort, message.period)
-        case DeliveryKind.ANNOUNCEMENT:
-            member = await session.get(Member, message.member_id) if message.member_id else None
-            if member is None or not member.leaderboard_visible or member.left_at is not None:
-                return None
-            return reply_from_dict(message.payload)
+        case DeliveryKind.LEADERBOARD | DeliveryKind.DIGEST | DeliveryKind.ANNOUNCEMENT:
+            async with sessions() as session:
+                return await _about_others(session, content, now, message)
         case (
             DeliveryKind.NUDGE
             | DeliveryKind.QUIET
@@ -71,5 +62,18 @@ async def reply_at_send(
             assert_never(message.kind)
 
 
-async def _cohort(session: AsyncSession, message: Stored) -> Cohort | None:
-    return await session.get(Cohort, message.cohort_id) if message.cohort_id else None
+async def _about_others(
+    session: AsyncSession, content: ContentLibrary, now: datetime, message: Stored
+) -> Reply | None:
+    if message.kind is DeliveryKind.ANNOUNCEMENT:
+        member = await session.get(Member, message.member_id) if message.member_id else None
+        if member is None or not member.leaderboard_visible or member.left_at is not None:
+            return None
+        return reply_from_dict(message.payload)
+    cohort = await session.get(Cohort, message.cohort_id) if message.cohort_id else None
+    if cohort is None or message.period is None:
+        return None
+    if message.kind is DeliveryKind.DIGEST:
+        return await admin_digest(session, cohort, message.period)
+    week = IsoWeek.parse(message.period)
+    return await weekly_leaderboard_post(session, cohort, now, content, week=week)
