@@ -32,7 +32,9 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "item": (dict,),
     "assistant_thread": (dict,),
     "function_data": (dict,),
+    "response_urls": (list,),
 }
+_LISTS_OF_OBJECTS = ("authorizations", "response_urls")
 
 
 def team_of(body: dict[str, Any], context: AsyncBoltContext) -> str:
@@ -47,10 +49,14 @@ def payload_problem(payload: object) -> str | None:
         return "a payload that is not a JSON object"
     for name, types in _FIELD_TYPES.items():
         value = payload.get(name)
-        if value is not None and not isinstance(value, types):
+        # Bolt reads a present ``event`` with .get() whatever it is, null included.
+        if (value is not None or (name == "event" and name in payload)) and not isinstance(
+            value, types
+        ):
             return f"a payload whose `{name}` is a {type(value).__name__}"
-    if not all(isinstance(a, dict) for a in payload.get("authorizations") or []):
-        return "a payload whose `authorizations` are not objects"
+    for name in _LISTS_OF_OBJECTS:
+        if not all(isinstance(item, dict) for item in payload.get(name) or []):
+            return f"a payload whose `{name}` are not objects"
     if "command" in payload:
         return _command_problem(payload)
     if "ssl_check" in payload:

@@ -76,4 +76,7 @@ def bolt_request(body: bytes, query: str, headers: Mapping[str, str]) -> AsyncBo
     problem = payload_problem(payload)
     if problem is not None:
         return Refusal(400, problem)
-    return AsyncBoltRequest(body=text, query=query, headers=normalized)
+    try:  # Bolt reads the payload's context as it builds the request
+        return AsyncBoltRequest(body=text, query=query, headers=normalized)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        return Refusal(400, f"a payload Bolt cannot read ({type(exc).__name__})")

@@ -138,6 +138,17 @@ MALFORMED_INTERACTIONS: dict[str, dict[str, Any]] = {
         "user": USER,
         "actions": [],
     },
+    "a shared-channel payload with event: null": {
+        "type": "shortcut",
+        "callback_id": "c",
+        "is_ext_shared_channel": True,
+        "event": None,
+        "user": USER,
+    },
+    "view_submission with response_urls: [5]": {
+        **_submission(state={"values": {}}),
+        "response_urls": [5],
+    },
     "a payload with no type": {"team": TEAM, "user": USER},
     "a payload whose type is a list": {"type": ["block_actions"], "user": USER},
 }
