@@ -101,6 +101,8 @@ class PivotCore:
                 earlier = await session.scalar(
                     select(HandledRequest.reply).where(
                         HandledRequest.tenant_id == tenant.id,
+                        HandledRequest.user_id == inv.user.user_id,
+                        HandledRequest.command == spec.name,
                         HandledRequest.request_id == inv.request_id,
                     )
                 )

@@ -67,3 +67,7 @@ class Directory(Protocol):
         hand does not, and only the platform can say which channel it means.
         """
         ...
+
+    async def user_name(self, tenant_id: str, user_id: str) -> str | None:
+        """How the platform names this person, or None when it cannot say."""
+        ...

@@ -2,6 +2,8 @@
 
 Only the latest slot is ever planned. After downtime across a Friday the missed post still goes
 out (catch-up), and an older one still waiting is skipped as stale when its next slot arrives.
+The post and the digest name members, so they are planned here and rendered as they are sent
+(``scheduler.send_time``).
 """
 
 from __future__ import annotations
@@ -12,21 +14,16 @@ from typing import assert_never
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, CohortAdmin
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
-from bot.messages import Reply
-from bot.services.admin_digest import digest_changes
+from bot.services.admin_digest import DigestChanges, digest_changes
 from bot.services.cohort_stats import checked_in_by
 from bot.services.deliveries import find_planned
-from bot.views.reminders import admin_digest_reply, no_channel_reply
-from bot.views.weekly_post import weekly_leaderboard_post
+from bot.views.reminders import no_channel_reply
 from scheduler.timing import Slot, latest_slot
 
 
-async def cohort_deliveries(
-    session: AsyncSession, now: datetime, content: ContentLibrary
-) -> list[PlannedDelivery]:
+async def cohort_deliveries(session: AsyncSession, now: datetime) -> list[PlannedDelivery]:
     admins: dict[int, list[str]] = {}
     for cohort_id, user_id in await session.execute(
         select(CohortAdmin.cohort_id, CohortAdmin.user_id)
@@ -52,18 +49,16 @@ async def cohort_deliveries(
                 ):
                     pass  # a quiet week in the cohort: nothing to celebrate, no post
                 case DeliveryKind.LEADERBOARD:
-                    # The boards as they stood at the slot's week: a catch-up shows its own.
-                    post = await weekly_leaderboard_post(
-                        session, cohort, now, content, week=slot.week
-                    )
+                    # The boards for the slot's week, rendered when sent: a catch-up shows its own.
                     deliveries.append(
                         PlannedDelivery(
                             key,
                             cohort.tenant_id,
-                            post,
+                            None,
                             channel_id=cohort.channel_id,
                             period=str(slot.week),
                             stale_after=slot.at + timedelta(days=7),
+                            cohort_id=cohort.id,
                         )
                     )
                 case DeliveryKind.NO_CHANNEL:
@@ -76,10 +71,12 @@ async def cohort_deliveries(
                         PlannedDelivery(
                             key,
                             cohort.tenant_id,
-                            digest,
+                            None,
                             user_id=key.admin,
                             period=str(slot.week),
                             stale_after=slot.at + timedelta(days=7),
+                            cohort_id=cohort.id,
+                            named=digest.member_ids(),
                         )
                     )
                 case DeliveryKind.DIGEST:
@@ -108,7 +105,8 @@ def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
     return keys
 
 
-async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | None:
-    """What changed among quiet and unreachable members, named only to the cohort's admins."""
+async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> DigestChanges | None:
+    """What changed among quiet and unreachable members since the last digest; None for no news.
+    It is worked out (and remembered) now, and names people only as it is sent."""
     changes = await digest_changes(session, cohort, slot.at)
-    return None if changes.empty else admin_digest_reply(cohort.name, str(slot.week), changes)
+    return None if changes.empty else changes

@@ -17,18 +17,18 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.content.loader import ContentLibrary
 from bot.db.models import Delivery, Member, Tenant
 from bot.domain.deliveries import WAITING, DeliveryStatus
-from bot.messages import Address, ChatUser
+from bot.messages import Address, ChatUser, Reply
 from bot.ports import Clock, DeliveryResult, Outbox, RetryAfter, Sent, Undeliverable
-from bot.reply_codec import reply_from_dict
 from scheduler.delivery_records import Outcome, OutcomeWriter
 from scheduler.rate_limits import SendLimiter
+from scheduler.send_time import Stored, reply_at_send
 from scheduler.timing import MAX_ATTEMPTS, retry_delay
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ class DeliveryCounts:
     dead: int = 0
     stale: int = 0
     released: int = 0
+    withdrawn: int = 0
 
     def describe(self) -> str:
         parts = [f"{value} {name}" for name, value in vars(self).items() if value]
@@ -55,11 +56,10 @@ class Claimed:
     id: int
     tenant: str
     platform: str
-    member_id: int | None
     user_id: str | None
     display_name: str | None
     channel_id: str | None
-    payload: dict[str, Any]
+    message: Stored
     attempts: int
     stale_after: datetime | None
 
@@ -68,6 +68,7 @@ class Claimed:
 class Deliverer:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    content: ContentLibrary
     outboxes: Mapping[str, Outbox]
     limiter: SendLimiter = field(default_factory=lambda: SendLimiter({}))
     owner: str = field(default_factory=lambda: f"deliverer-{secrets.token_hex(4)}")
@@ -158,11 +159,10 @@ class Deliverer:
                     id=d.id,
                     tenant=external_id,
                     platform=platform,
-                    member_id=d.member_id,
                     user_id=d.target_user_id,
                     display_name=name,
                     channel_id=d.target_channel_id,
-                    payload=d.payload,
+                    message=Stored(d.kind, d.payload, d.cohort_id, d.member_id, d.period),
                     attempts=d.attempts,
                     stale_after=d.stale_after,
                 )
@@ -183,13 +183,21 @@ class Deliverer:
                 writer.put(Outcome(row.id, stale))
                 counts.stale += 1
                 return
+            reply = await self._reply(row)
+            if reply is None:
+                writer.put(Outcome(row.id, {"status": DeliveryStatus.WITHDRAWN}))
+                counts.withdrawn += 1
+                return
             await self.limiter.wait(row.platform, row.tenant)
-            result = await self._send(row)
+            result = await self._send(row, reply)
             writer.put(self._outcome(row, result, counts))
 
-    async def _send(self, row: Claimed) -> DeliveryResult:
+    async def _reply(self, row: Claimed) -> Reply | None:
+        """What to send, decided now: see :mod:`scheduler.send_time`."""
+        return await reply_at_send(self.sessions, self.content, self.clock.now(), row.message)
+
+    async def _send(self, row: Claimed, reply: Reply) -> DeliveryResult:
         outbox = self.outboxes[row.platform]
-        reply = reply_from_dict(row.payload)
         try:
             if row.user_id is not None:
                 user = ChatUser(
@@ -205,7 +213,7 @@ class Deliverer:
     def _outcome(self, row: Claimed, result: DeliveryResult, counts: DeliveryCounts) -> Outcome:
         """What to write for one platform answer; a DM also updates the member's DM state."""
         now = self.clock.now()
-        dm_member = row.member_id if row.user_id is not None else None
+        dm_member = row.message.member_id if row.user_id is not None else None
         match result:
             case Sent(platform_message_id=message_id):
                 counts.sent += 1

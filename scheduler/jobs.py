@@ -32,7 +32,12 @@ class DueJobs:
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(
-            self.sessions, self.clock, self.outboxes, self.limiter, concurrency=self.concurrency
+            self.sessions,
+            self.clock,
+            self.content,
+            self.outboxes,
+            self.limiter,
+            concurrency=self.concurrency,
         )
 
     async def plan(self) -> PlanCounts:

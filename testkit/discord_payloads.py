@@ -170,10 +170,25 @@ def button(
 
 
 def form(
-    custom_id: str, values: dict[str, str], *, by: Person, in_guild: int | None, in_channel: int
+    custom_id: str,
+    values: dict[str, str | list[str]],
+    *,
+    by: Person,
+    in_guild: int | None,
+    in_channel: int,
 ) -> dict[str, Any]:
-    rows = [
-        {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
-        for key, value in values.items()
+    """A modal submission as Discord sends one built of labels: text typed into an input, or
+    the options picked in a select (given as a list)."""
+    labels = [
+        {
+            "type": 18,
+            "id": number * 2 + 1,
+            "component": (
+                {"type": 3, "id": number * 2 + 2, "custom_id": key, "values": value}
+                if isinstance(value, list)
+                else {"type": 4, "id": number * 2 + 2, "custom_id": key, "value": value}
+            ),
+        }
+        for number, (key, value) in enumerate(values.items())
     ]
-    return _base(5, {"custom_id": custom_id, "components": rows}, by, in_guild, in_channel)
+    return _base(5, {"custom_id": custom_id, "components": labels}, by, in_guild, in_channel)

@@ -20,6 +20,7 @@ class RecordingOutbox:
     answer: Answer = lambda _target: None  # None means "sent"
     delay: float = 0.0
     sent: list[tuple[str, str]] = field(default_factory=list)  # (target, text)
+    replies: list[tuple[str, Reply]] = field(default_factory=list)  # (target, reply) as sent
     attempts: Counter[str] = field(default_factory=Counter)
     attempted: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -39,6 +40,7 @@ class RecordingOutbox:
         if answer is not None:
             return answer
         self.sent.append((target, reply.text))
+        self.replies.append((target, reply))
         return Sent(f"m{next(self._ids)}")
 
     def texts_to(self, target: str) -> list[str]:

@@ -62,6 +62,7 @@ def slash_command(
     team: str = "T1",
     channel: str = "C1",
     user_name: str = "ada",
+    trigger_id: str | None = None,
 ) -> str:
     return urlencode(
         {
@@ -77,7 +78,7 @@ def slash_command(
             "api_app_id": "A1",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": next_id("1337.42."),
+            "trigger_id": trigger_id or next_id("1337.42."),
         }
     )
 

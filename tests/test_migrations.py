@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, inspect
+from sqlalchemy import Table, insert, inspect, select
 
 import migrations
 from adapters.slack_adapter.oauth_stores import installation_store, state_store
 from bot.db.base import Base
 from bot.db.engine import create_engine
+from bot.db.models import Cohort, Delivery, Tenant
 from migrations.slack_oauth import BOTS, INSTALLATIONS, OAUTH_STATES
 from tests.support.databases import (
     create_postgres_database,
@@ -76,3 +78,73 @@ async def test_the_slack_oauth_tables_are_the_ones_slack_sdks_stores_read_and_wr
         assert _shape(states.oauth_states) == _shape(OAUTH_STATES)
     finally:
         await engine.dispose()
+
+
+async def _plan_a_post_the_old_way(url: str) -> int:
+    """A weekly post stored as revision 0005 stored it: its whole text, names included."""
+    now = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            tenant = await connection.scalar(
+                insert(Tenant)
+                .values(platform="console", external_id="acme", created_at=now)
+                .returning(Tenant.id)
+            )
+            cohort = await connection.scalar(
+                insert(Cohort)
+                .values(
+                    tenant_id=tenant,
+                    name="spring",
+                    start_date=now.date(),
+                    timezone="UTC",
+                    channel_id="pivot-spring",
+                    leaderboard_weekday=4,
+                    leaderboard_time=now.time(),
+                    roadmap_key="standard",
+                    created_at=now,
+                )
+                .returning(Cohort.id)
+            )
+            await connection.execute(
+                insert(Delivery).values(
+                    tenant_id=tenant,
+                    kind="leaderboard",
+                    period="2026-W49",
+                    idempotency_key=f"leaderboard:{cohort}:2026-W49",
+                    target_channel_id="pivot-spring",
+                    payload={"text": "1. Zebedee Quill — 10 points"},
+                    status="retry",
+                    attempts=1,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+    finally:
+        await engine.dispose()
+    assert cohort is not None
+    return int(cohort)
+
+
+async def _stored_posts(url: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(Delivery.cohort_id, Delivery.payload, Delivery.status)
+            )
+            return [tuple(row) for row in rows]
+    finally:
+        await engine.dispose()
+
+
+def test_a_post_planned_before_0007_is_rendered_when_sent_and_loses_its_names(
+    empty_database: str,
+) -> None:
+    migrations.upgrade(empty_database, "0005")
+    cohort = asyncio.run(_plan_a_post_the_old_way(empty_database))
+    migrations.upgrade(empty_database)
+    assert asyncio.run(_stored_posts(empty_database)) == [(cohort, {}, "retry")]
+    migrations.downgrade(empty_database, "0005")  # an older version could not render it
+    migrations.upgrade(empty_database)
+    assert asyncio.run(_stored_posts(empty_database)) == [(cohort, {}, "cancelled")]

@@ -1,4 +1,5 @@
-"""The ``Directory`` for Discord: can pivotbot post in a cohort's channel?
+"""The ``Directory`` for Discord: can pivotbot post in a cohort's channel, and what is a
+person called?
 
 Asked when an admin sets a cohort's channel, so a missing permission is fixed then, with the
 exact permissions to grant, rather than discovered when the first leaderboard fails to post.
@@ -50,6 +51,25 @@ class DiscordDirectory:
             if str(channel.id) == written or channel.name.lower() == name:
                 return ChannelRef(str(channel.id), channel.name)
         return None
+
+    async def user_name(self, tenant_id: str, user_id: str) -> str | None:
+        """The server's name for them if the gateway told us, else their own; Discord's user
+        option already carries it, so this serves an id typed by hand."""
+        if not user_id.isdigit():
+            return None
+        guild = self._client.get_guild(int(tenant_id)) if tenant_id.isdigit() else None
+        member = guild.get_member(int(user_id)) if guild is not None else None
+        if member is not None:
+            return member.display_name
+        cached = self._client.get_user(int(user_id))
+        if cached is not None:
+            return cached.display_name
+        try:
+            fetched = await asyncio.wait_for(self._client.fetch_user(int(user_id)), CHECK_TIMEOUT)
+        except (discord.HTTPException, TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.info("could not look up user %s: %s", user_id, exc)
+            return None
+        return fetched.display_name
 
     async def _problem(self, tenant_id: str, channel_id: str) -> str | None:
         if not channel_id.isdigit():

@@ -19,16 +19,17 @@ import discord
 from adapters.discord_adapter.buttons import ButtonIds
 from adapters.discord_adapter.command_tree import answer_line
 from adapters.discord_adapter.custom_ids import BUTTON, FORM, ActionId, parse
-from adapters.discord_adapter.forms import SpecForm, submitted, wants_form
+from adapters.discord_adapter.forms import SpecForm, submitted, takes_milestones, wants_form
 from adapters.discord_adapter.rendering import OutgoingMessage, Renderer
 from bot.bug_reply import bug_line
 from bot.commands.spec import CommandSpec
 from bot.core import PivotCore
-from bot.messages import DISCORD, Address, ArgValue, ChatUser, Invocation, Reply
+from bot.messages import DISCORD, Address, ArgValue, ChatUser, Invocation, MilestoneChoice, Reply
 
 log = logging.getLogger(__name__)
 
 DEFER_AFTER_SECONDS = 1.5  # of the 3 s Discord allows, leaving room for the round trips
+PICKER_WAIT_SECONDS = 1.0  # a form's milestones are read before it opens; it opens regardless
 POSTED_LINE = "Posted for everyone below."
 EXPIRED_BUTTON_LINE = "That button has expired. Run the command again, e.g. `/pivot status`."
 UNREADABLE_BUTTON_LINE = "That button is from an older pivotbot. Run `/pivot help` to carry on."
@@ -61,6 +62,7 @@ class DiscordInbound:
     buttons: ButtonIds
     renderer: Renderer
     defer_after: float = DEFER_AFTER_SECONDS
+    picker_wait: float = PICKER_WAIT_SECONDS
 
     async def on_command(
         self, interaction: discord.Interaction, spec: CommandSpec, given: dict[str, ArgValue]
@@ -93,8 +95,8 @@ class DiscordInbound:
         action = parse(str(data.get("custom_id", "")))
         if action is None or action.kind != FORM:
             return
-        values: dict[str, ArgValue] = dict(submitted(data))
-        await self._answer(interaction, action.command, values, action.guild_id)
+        chosen = dict(action.args)
+        await self._answer(interaction, action.command, submitted(data, chosen), action.guild_id)
 
     async def _open_form(
         self,
@@ -111,11 +113,32 @@ class DiscordInbound:
                 await answer_line(interaction, where.problem)
                 return
             guild_hint = where.tenant_id
-        form = SpecForm(spec, given, None if interaction.guild_id else guild_hint)
+        tenant = str(interaction.guild_id) if interaction.guild_id else guild_hint
+        milestones = (
+            await self._open_milestones(interaction, tenant) if takes_milestones(spec) else ()
+        )
+        form = SpecForm(spec, given, None if interaction.guild_id else guild_hint, milestones)
         try:
             await interaction.response.send_modal(form)
         except discord.HTTPException as exc:
             log.warning("could not open the %s form: %s", spec.name, exc)
+
+    async def _open_milestones(
+        self, interaction: discord.Interaction, tenant_id: str | None
+    ) -> tuple[MilestoneChoice, ...]:
+        """The member's open milestones for the form's picker; none if they take too long to
+        read, since the modal must still be Discord's first answer within its 3 seconds."""
+        if tenant_id is None:
+            return ()
+        user = ChatUser(DISCORD, tenant_id, str(interaction.user.id), interaction.user.display_name)
+        try:
+            found = await asyncio.wait_for(
+                self.core.records.pending_milestones(user), self.picker_wait
+            )
+        except TimeoutError:
+            log.info("the check-in form opens without milestones: the database was slow")
+            return ()
+        return found or ()
 
     async def _answer(
         self,

@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import cast
+from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
@@ -85,7 +88,6 @@ def _build(
     installations: AsyncSQLAlchemyInstallationStore | None,
     states: AsyncSQLAlchemyOAuthStateStore | None,
 ) -> AsyncApp:
-    secret = settings.slack_signing_secret
     oauth: AsyncOAuthSettings | None = None
     authorize: AsyncInstallationStoreAuthorize | None = None
     if SlackMode.of(settings).oauth:
@@ -113,10 +115,12 @@ def _build(
             cache_enabled=True,  # auth.test once per token, not on every request
             client=clients.app_client,  # token rotation goes through SLACK_API_URL too
         )
-    return AsyncApp(
+    app = AsyncApp(
         name="pivotbot",
-        signing_secret=secret or "",
-        request_verification_enabled=bool(secret),  # Socket Mode needs no signature
+        signing_secret=settings.slack_signing_secret or "",
+        # The service checks every signature before Bolt parses anything (request_checks);
+        # Socket Mode needs none.
+        request_verification_enabled=False,
         process_before_response=True,
         client=clients.app_client,
         oauth_settings=oauth,
@@ -124,6 +128,22 @@ def _build(
         # annotation names only a plain function.
         authorize=cast("Callable[..., Awaitable[AuthorizeResult]] | None", authorize),
     )
+    app.error(_one_line)
+    return app
+
+
+async def _one_line(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    """A request that Bolt or a listener failed on: one log line and a 400, not a traceback.
+
+    Requests reach Bolt only once their signature and shape are checked, so this is a payload
+    in a form nobody expected. The line says where it failed and leaves out the payload and
+    the error's text, either of which may quote what a member wrote.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "unknown"
+    kind = "command" if "command" in body else body.get("type")
+    log.warning("Slack %s request not handled: %s at %s", kind, type(error).__name__, where)
+    return BoltResponse(status=400, body="")
 
 
 @contextlib.contextmanager

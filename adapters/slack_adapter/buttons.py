@@ -48,6 +48,8 @@ def decode(action: Mapping[str, Any]) -> tuple[str, dict[str, ArgValue]] | None:
     raw = action.get("value")
     if not raw:
         return parts[1], {}
+    if not isinstance(raw, str):
+        return None
     try:
         args = json.loads(raw)
     except ValueError:

@@ -42,7 +42,9 @@ def read_metadata(view: Mapping[str, Any]) -> tuple[str | None, str | None]:
         data = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         return None, None
-    return data.get("response_url"), data.get("channel")
+    if not isinstance(data, dict):
+        return None, None
+    return _text_or_none(data.get("response_url")), _text_or_none(data.get("channel"))
 
 
 def checkin_view(
@@ -96,7 +98,10 @@ def submitted_args(spec: CommandSpec, view: Mapping[str, Any]) -> dict[str, ArgV
 def chosen_milestones(view: Mapping[str, Any]) -> list[str]:
     values = (view.get("state") or {}).get("values") or {}
     element = values.get(MILESTONES, {}).get(MILESTONES, {})
-    return [str(o["value"]) for o in element.get("selected_options") or [] if o.get("value")]
+    options = element.get("selected_options")
+    if not isinstance(options, list):
+        return []
+    return [str(o["value"]) for o in options if isinstance(o, dict) and o.get("value")]
 
 
 def _input(arg: Arg, value: ArgValue) -> Json:
@@ -162,10 +167,14 @@ def _milestones(choices: tuple[MilestoneChoice, ...]) -> Json:
 
 def _value(element: Mapping[str, Any]) -> str | None:
     if "selected_option" in element:
-        selected = element.get("selected_option") or {}
-        return str(selected["value"]) if selected.get("value") else None
-    value = element.get("value")
-    return None if value is None else str(value)
+        selected = element.get("selected_option")
+        return _text_or_none(selected.get("value")) if isinstance(selected, dict) else None
+    return _text_or_none(element.get("value"))
+
+
+def _text_or_none(value: object) -> str | None:
+    """A field Slack sends as text; anything else counts as not filled in."""
+    return value if isinstance(value, str) and value else None
 
 
 def _option(text: str, value: str) -> Json:

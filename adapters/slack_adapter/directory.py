@@ -1,4 +1,5 @@
-"""The ``Directory`` for Slack: which channel a name means, and why the bot could not post there."""
+"""The ``Directory`` for Slack: which channel a name means, why the bot could not post there,
+and what a person is called."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_adapter.clients import SlackClients
+from adapters.slack_adapter.people import People
 from adapters.slack_adapter.tokens import BotTokens
 from bot.ports import ChannelRef
 
@@ -21,9 +23,17 @@ _PAGES = 20  # 20 x 1000 channels is plenty; a bigger workspace should pick from
 
 
 class SlackDirectory:
-    def __init__(self, clients: SlackClients, tokens: BotTokens) -> None:
+    def __init__(self, clients: SlackClients, tokens: BotTokens, people: People) -> None:
         self._clients = clients
         self._tokens = tokens
+        self._people = people
+
+    async def user_name(self, tenant_id: str, user_id: str) -> str | None:
+        client = await self._client(tenant_id)
+        if client is None:
+            return None
+        name = (await self._people.lookup(client, tenant_id, user_id)).display_name
+        return None if name == user_id else name
 
     async def channel_problem(self, tenant_id: str, channel_id: str) -> str | None:
         client = await self._client(tenant_id)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol, cast
+import time
+from typing import Any, Protocol, cast
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from adapters.platform_service import PlatformInputs
 from adapters.slack_adapter.background import InFlight
@@ -16,8 +20,10 @@ from adapters.slack_adapter.bolt_app import EVENTS_PATH, INSTALL_PATH, REDIRECT_
 from adapters.slack_adapter.directory import SlackDirectory
 from adapters.slack_adapter.listeners import CommandListeners
 from adapters.slack_adapter.oauth_stores import state_store
+from adapters.slack_adapter.payloads import payload_problem
 from adapters.slack_adapter.people import People
 from adapters.slack_adapter.replies import Replies
+from adapters.slack_adapter.request_checks import Refusal, bolt_request, signature_refusal
 from adapters.slack_adapter.sending import SlackSending
 from adapters.slack_adapter.workspace_events import WorkspaceListeners
 from bot.messages import SLACK
@@ -35,6 +41,36 @@ class _Socket(Protocol):
     async def close_async(self) -> None: ...
 
 
+class _CheckedSocketModeHandler(AsyncSocketModeHandler):
+    """Socket Mode with the payload check HTTP requests get.
+
+    Socket Mode needs no signature, but a payload Bolt or our listeners cannot read would
+    still end in a traceback, and one that is not an object already fails in slack-sdk while
+    it builds the request. So each envelope is checked as it arrives, before any of that: one
+    that fails is acknowledged (Slack need not resend it), logged in one line, and has its
+    payload taken away, which is how slack-sdk is told to build no request from it.
+    """
+
+    def __init__(self, app: AsyncApp, app_token: str) -> None:
+        super().__init__(app, app_token)
+        self.client.message_listeners.append(self._refuse_unreadable)
+
+    @staticmethod
+    async def _refuse_unreadable(
+        client: AsyncBaseSocketModeClient, message: dict[Any, Any], _raw: str | None
+    ) -> None:
+        if "envelope_id" not in message or "payload" not in message:
+            return
+        problem = payload_problem(message["payload"])
+        if problem is None:
+            return
+        del message["payload"]
+        log.warning("Slack Socket Mode %s payload refused: %s", message.get("type"), problem)
+        await client.send_socket_mode_response(
+            SocketModeResponse(envelope_id=str(message["envelope_id"]))
+        )
+
+
 class SlackService:
     platform = SLACK
 
@@ -44,12 +80,12 @@ class SlackService:
         self._mode = self.sending.mode
         clients, installations = self.sending.clients, self.sending.installations
         self.outbox = self.sending.outbox
-        self.directory = SlackDirectory(clients, self.sending.tokens)
+        people = People()
+        self.directory = SlackDirectory(clients, self.sending.tokens, people)
         inputs.provide_directory(self.platform, self.directory)
         self.inflight = InFlight()
         states = state_store(inputs.lookups) if installations is not None else None
         self.app: AsyncApp = build_app(self._settings, clients, installations, states)
-        people = People()
         replies = Replies(clients, self.outbox)
         CommandListeners(inputs.core, people, replies, self.inflight).register(self.app)
         WorkspaceListeners(inputs.core, people, self.inflight, installations).register(self.app)
@@ -67,7 +103,7 @@ class SlackService:
         await self.sending.start()
         if self._mode.socket:
             assert self._settings.slack_app_token is not None
-            self._socket = AsyncSocketModeHandler(self.app, self._settings.slack_app_token)
+            self._socket = _CheckedSocketModeHandler(self.app, self._settings.slack_app_token)
             await cast(_Socket, self._socket).connect_async()
             log.info("Slack: connected in Socket Mode")
 
@@ -79,12 +115,29 @@ class SlackService:
         await self.sending.stop()
 
     async def _events(self, request: web.Request) -> web.Response:
+        checked = await self._checked(request)
+        if isinstance(checked, Refusal):
+            level = (
+                logging.INFO
+                if checked.status == web.HTTPUnauthorized.status_code
+                else logging.WARNING
+            )
+            log.log(level, "Slack request refused (%d): %s", checked.status, checked.reason)
+            return web.Response(status=checked.status)
         async with self.inflight.after_answer():
-            answer = await self.app.async_dispatch(await to_bolt_request(request))
+            answer = await self.app.async_dispatch(checked)
             response = await to_aiohttp_response(answer)
             await response.prepare(request)
             await response.write_eof()  # Slack has its acknowledgement; now the work starts
         return response
+
+    async def _checked(self, request: web.Request) -> AsyncBoltRequest | Refusal:
+        """The request for Bolt once it is signed, fresh and readable; else why not."""
+        body = await request.read()
+        secret = self._settings.slack_signing_secret
+        assert secret is not None  # HTTP mode is configured only with a signing secret
+        refusal = signature_refusal(body, request.headers, secret, time.time())
+        return refusal or bolt_request(body, request.query_string, request.headers)
 
     async def _install(self, request: web.Request) -> web.Response:
         assert self.app.oauth_flow is not None

@@ -17,6 +17,7 @@ from bot.domain.weeks import local_date
 from bot.messages import Header, Invocation, Reply, Section
 from bot.services.audit import record
 from bot.services.cohort_choice import choose_cohort
+from bot.services.names import display_names
 from bot.services.tenancy import (
     admin_cohort_ids,
     cohort_admin_ids,
@@ -141,17 +142,20 @@ async def list_cohorts(inv: Invocation, ctx: Context) -> Reply:
         .group_by(Member.cohort_id)
     )
     counts: dict[int, int] = dict(rows.all())
+    admin_ids = {cohort.id: await cohort_admin_ids(ctx.session, cohort.id) for cohort in every}
+    names = await display_names(
+        ctx.session, ctx.tenant, ctx.directory, [a for ids in admin_ids.values() for a in ids]
+    )
     lines = []
     for cohort in every:
-        admins = await cohort_admin_ids(ctx.session, cohort.id)
+        admins = ", ".join(names[a] for a in admin_ids[cohort.id]) or "platform admins only"
         channel = f"#{cohort.channel_name}" if cohort.channel_name else "no channel"
         name = cohort.name
         if cohort.archived_at is not None:
             name += f" (archived {day(cohort.archived_at)})"
         lines.append(
             f"{name}: started {day(cohort.start_date)}, "
-            f"{plural(counts.get(cohort.id, 0), 'member')}, "
-            f"{channel}, admins: {', '.join(admins) or 'platform admins only'}"
+            f"{plural(counts.get(cohort.id, 0), 'member')}, {channel}, admins: {admins}"
         )
     return Reply.of(Header("Cohorts"), Section("", tuple(lines)))
 
@@ -202,6 +206,9 @@ async def admins(inv: Invocation, ctx: Context) -> Reply:
     cohort = await target_cohort(ctx, inv, ctx.args.opt_text("cohort"))
     await require_cohort_admin(ctx, inv, cohort)
     user_id, user_name = split_ref(ctx.args.text("user"))
+    if user_name == user_id:  # a bare mention, as Slack sends them: ask who it is
+        names = await display_names(ctx.session, ctx.tenant, ctx.directory, [user_id])
+        user_name = names[user_id]
     existing = await ctx.session.get(CohortAdmin, (cohort.id, user_id))
     if ctx.args.text("action") == "add":
         if existing is not None:
@@ -225,7 +232,8 @@ async def admins(inv: Invocation, ctx: Context) -> Reply:
         ctx.now,
         f"cohort admin {ctx.args.text('action')}",
         inv.user.user_id,
-        f"{cohort.name}: {user_id}",
+        cohort.name,
+        target_user_id=user_id,
     )
     return Reply.of(Section(headline))
 

@@ -7,7 +7,8 @@ import json
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.messages import Actions, Attachment, Button, Invocation, Reply, Section
 from bot.services.audit import record
-from bot.services.personal_data import export_member, forget_user
+from bot.services.forgetting import AdminRoles, admin_roles, forget_user
+from bot.services.personal_data import export_member
 
 
 async def export(inv: Invocation, ctx: Context) -> Reply:
@@ -24,13 +25,13 @@ async def export(inv: Invocation, ctx: Context) -> Reply:
 
 async def forget(inv: Invocation, ctx: Context) -> Reply:
     if ctx.args.text("confirm") != "confirm":
+        roles = await admin_roles(ctx.session, ctx.tenant.id, inv.user.user_id)
         return Reply.of(
             Section(
                 "This deletes everything pivotbot stores about you in this workspace: "
-                "membership, check-ins, milestones, pauses, quiz attempts, points and messages. "
-                "It cannot be undone. "
+                f"{_what_goes(roles)}. It cannot be undone. "
                 "`/pivot export` first if you want a copy.",
-                ("To go ahead: `/pivot forget confirm`",),
+                (*_left_alone(roles), "To go ahead: `/pivot forget confirm`"),
             ),
             Actions((Button("Delete everything", "forget", (("confirm", "confirm"),), "danger"),)),
         )
@@ -41,6 +42,23 @@ async def forget(inv: Invocation, ctx: Context) -> Reply:
             "Done: everything pivotbot stored about you here is deleted. "
             "`/pivot join` starts afresh."
         )
+    )
+
+
+def _what_goes(roles: AdminRoles) -> str:
+    kept = "membership, check-ins, milestones, pauses, quiz attempts, points"
+    if not roles.cohorts:
+        return f"{kept} and messages"
+    role = "role in cohort" if len(roles.cohorts) == 1 else "roles in cohorts"
+    return f"{kept}, messages and your admin {role} {', '.join(roles.cohorts)}"
+
+
+def _left_alone(roles: AdminRoles) -> tuple[str, ...]:
+    """A warning, never a refusal: deleting one's data is a promise kept."""
+    return tuple(
+        f"Without you, cohort {name} would be left to the platform admins alone: add another "
+        f"admin first with `/pivot cohort admin add @someone {name}`."
+        for name in roles.left_alone
     )
 
 

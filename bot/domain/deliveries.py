@@ -39,10 +39,16 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"  # retried until the attempts ran out
     SKIPPED_STALE = "skipped_stale"  # its period passed before it could be sent
     CANCELLED = "cancelled"  # its workspace removed the app
+    WITHDRAWN = "withdrawn"  # nothing left to say by the time it went: see ``reply_at_send``
 
 
 # Not sent yet: the first time, or again after a failure.
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRY)
+
+# Messages that name other members (the weekly board, the admins' digest of quiet members):
+# planning stores what to render them from, their cohort and period, and every attempt to
+# send renders them afresh, so whoever hid or deleted their data meanwhile is not named.
+RENDERED_AT_SEND = frozenset({DeliveryKind.LEADERBOARD, DeliveryKind.DIGEST})
 
 
 @dataclass(frozen=True)
@@ -108,21 +114,30 @@ class PlannedDelivery:
 
     It goes to exactly one of a user (a DM) or a channel. ``member_id`` ties it to the member
     it is about, so forgetting them removes it; ``period`` is the week or plan month it is
-    for; after ``stale_after`` it is no longer worth sending.
+    for; after ``stale_after`` it is no longer worth sending. A kind rendered as it is sent
+    has no ``reply`` but its ``cohort_id`` and ``period``, which are what it is rendered from.
     """
 
     key: DeliveryKey
     tenant_id: int
-    reply: Reply
+    reply: Reply | None
     user_id: str | None = None
     channel_id: str | None = None
     member_id: int | None = None
     period: str | None = None
     stale_after: datetime | None = None
+    cohort_id: int | None = None
+    # For a kind rendered as it is sent: the members it may name, by role, as ids alone.
+    named: dict[str, list[int]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if (self.user_id is None) == (self.channel_id is None):
             raise ValueError("a delivery goes to exactly one of a user or a channel")
+        if self.kind in RENDERED_AT_SEND:
+            if self.reply is not None or self.cohort_id is None or self.period is None:
+                raise ValueError(f"a {self.kind} is rendered as it is sent, from cohort and period")
+        elif self.reply is None:
+            raise ValueError(f"a {self.kind} delivery needs its reply")
 
     @property
     def kind(self) -> DeliveryKind:

@@ -28,6 +28,7 @@ FOLLOW_UP_WEEKS = 4
 class Named:
     """A member as the digest names them; ``detail`` says why DMs fail, for the unreachable."""
 
+    member_id: int
     user_id: str
     display_name: str
     detail: str = ""
@@ -47,6 +48,33 @@ class DigestChanges:
     @property
     def to_follow_up(self) -> tuple[Named, ...]:
         return self.newly_quiet + self.still_quiet
+
+    def member_ids(self) -> dict[str, list[int]]:
+        """Who the digest is about, by role, without their names: a digest is planned with
+        these and names people only as it is sent (see ``named_now``)."""
+        return {role: [n.member_id for n in getattr(self, role)] for role in _ROLES}
+
+
+_ROLES = ("newly_quiet", "back", "newly_unreachable", "still_quiet")
+
+
+async def named_now(
+    session: AsyncSession, cohort: Cohort, member_ids: dict[str, list[int]]
+) -> DigestChanges:
+    """The planned digest with each member as they are now: whoever left the cohort or deleted
+    their data since it was planned is no longer named."""
+    wanted = {i for ids in member_ids.values() for i in ids}
+    members = {
+        m.id: Named(m.id, m.user_id, m.display_name, m.dm_problem or "")
+        for m in await session.scalars(
+            select(Member).where(
+                Member.id.in_(wanted), Member.cohort_id == cohort.id, Member.left_at.is_(None)
+            )
+        )
+    }
+    return DigestChanges(
+        *(tuple(members[i] for i in member_ids.get(role, []) if i in members) for role in _ROLES)
+    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +176,7 @@ async def _states(
         states.append(
             _State(
                 member.id,
-                Named(member.user_id, member.display_name, member.dm_problem or ""),
+                Named(member.id, member.user_id, member.display_name, member.dm_problem or ""),
                 quiet=member.id in quiet_ids,
                 unreachable=member.dm_problem is not None,
                 note=note,

@@ -17,9 +17,17 @@ def record(
     action: str,
     actor_user_id: str | None,
     detail: str = "",
+    *,
+    target_user_id: str | None = None,
 ) -> None:
+    """``target_user_id`` names the person the action is about, when it is about one."""
     session.add(
         AuditEntry(
-            tenant_id=tenant_id, at=now, actor_user_id=actor_user_id, action=action, detail=detail
+            tenant_id=tenant_id,
+            at=now,
+            actor_user_id=actor_user_id,
+            target_user_id=target_user_id,
+            action=action,
+            detail=detail,
         )
     )

@@ -39,7 +39,7 @@ class WeekRate:
 @dataclass(frozen=True)
 class CohortStats:
     cohort_name: str
-    this_week: IsoWeek
+    this_week: IsoWeek  # the week charted last: the current one, or a late post's own
     per_phase: tuple[int, ...]  # active members in phases 1-4
     pace: tuple[tuple[PaceState, int], ...]
     weekly: tuple[WeekRate, ...]  # oldest first, ending with this week
@@ -83,11 +83,12 @@ async def pace_distribution(
 
 
 async def weekly_rates(
-    session: AsyncSession, cohort: Cohort, now: datetime, weeks: int
+    session: AsyncSession, cohort: Cohort, now: datetime, weeks: int, last: IsoWeek | None = None
 ) -> tuple[WeekRate, ...]:
-    """Check-in rate for the last ``weeks`` ISO weeks (cohort time), the current one last."""
+    """Check-in rate for ``weeks`` ISO weeks (cohort time) ending with ``last``, the current
+    week by default."""
     this_week = IsoWeek.of(local_date(now, cohort.timezone))
-    span = [this_week]
+    span = [last or this_week]
     while len(span) < weeks:
         span.insert(0, span[0].previous())
     labels = [str(w) for w in span]
@@ -150,14 +151,22 @@ async def checked_in_by(
 
 
 async def cohort_stats(
-    session: AsyncSession, cohort: Cohort, now: datetime, weeks: int = 12
+    session: AsyncSession,
+    cohort: Cohort,
+    now: datetime,
+    weeks: int = 12,
+    *,
+    week: IsoWeek | None = None,
 ) -> CohortStats:
+    """The cohort's numbers, with check-in rates up to ``week`` (the current week by default):
+    a weekly post sent late still charts the week it stands for."""
+    week = week or IsoWeek.of(local_date(now, cohort.timezone))
     return CohortStats(
         cohort_name=cohort.name,
-        this_week=IsoWeek.of(local_date(now, cohort.timezone)),
+        this_week=week,
         per_phase=await members_per_phase(session, cohort),
         pace=await pace_distribution(session, cohort, now),
-        weekly=await weekly_rates(session, cohort, now, weeks),
+        weekly=await weekly_rates(session, cohort, now, weeks, week),
     )
 
 

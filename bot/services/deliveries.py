@@ -106,10 +106,18 @@ def _row(delivery: PlannedDelivery, now: datetime) -> dict[str, Any]:
         "idempotency_key": delivery.key.text,
         "target_user_id": delivery.user_id,
         "target_channel_id": delivery.channel_id,
-        "payload": reply_to_dict(delivery.reply),
+        "cohort_id": delivery.cohort_id,
+        "payload": _payload(delivery),
         "status": DeliveryStatus.PENDING,
         "attempts": 0,
         "created_at": now,
         "next_attempt_at": now,
         "stale_after": delivery.stale_after,
     }
+
+
+def _payload(delivery: PlannedDelivery) -> dict[str, Any]:
+    """The reply as planned; for a kind rendered as it is sent, only the ids it may name."""
+    if delivery.reply is not None:
+        return reply_to_dict(delivery.reply)
+    return {} if delivery.named is None else {"members": delivery.named}

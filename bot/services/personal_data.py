@@ -1,14 +1,13 @@
 """What we store about a person, in one place: every feature that keeps personal data adds its
-exporter here, and deletion removes the member row (the rest cascades) plus what is keyed by
-user id rather than by member."""
+part of the export here (``bot.services.forgetting`` deletes the same)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -25,9 +24,9 @@ from bot.db.models import (
     PointAward,
     QuizAnswer,
     QuizAttempt,
+    Standing,
 )
 
-DELETED_ACTOR = "deleted-user"
 Exporter = Callable[[AsyncSession, Member], Awaitable[list[dict[str, Any]]]]
 
 
@@ -74,8 +73,19 @@ async def _pauses(session: AsyncSession, member: Member) -> list[dict[str, Any]]
 
 
 async def _messages(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    """Messages about them, and messages to them (an admin's digests and notes)."""
     rows = await session.scalars(
-        select(Delivery).where(Delivery.member_id == member.id).order_by(Delivery.created_at)
+        select(Delivery)
+        .where(
+            or_(
+                Delivery.member_id == member.id,
+                and_(
+                    Delivery.tenant_id == member.tenant_id,
+                    Delivery.target_user_id == member.user_id,
+                ),
+            )
+        )
+        .order_by(Delivery.created_at, Delivery.id)
     )
     return [
         {
@@ -167,15 +177,103 @@ async def _digest_notes(session: AsyncSession, member: Member) -> list[dict[str,
     ]
 
 
-EXPORTERS: dict[str, Exporter] = {
-    "checkins": _checkins,
-    "milestones": _milestones,
-    "pauses": _pauses,
-    "messages": _messages,
-    "quiz_attempts": _quiz_attempts,
-    "points": _points,
-    "admin_digest_notes": _digest_notes,
-}
+async def _standing(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    row = await session.get(Standing, member.id)
+    if row is None:
+        return []
+    return [
+        {
+            "points_total": row.points_total,
+            "points_this_phase": row.points_phase,
+            "required_milestones_done": row.required_done,
+            "last_checkin_week": row.last_checkin_week,
+            "updated_at": row.updated_at.isoformat(),
+        }
+    ]
+
+
+async def _admin_roles(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(Cohort.name, CohortAdmin.added_at)
+        .join(Cohort, Cohort.id == CohortAdmin.cohort_id)
+        .where(Cohort.tenant_id == member.tenant_id, CohortAdmin.user_id == member.user_id)
+        .order_by(Cohort.name)
+    )
+    return [{"cohort": name, "added_at": added.isoformat()} for name, added in rows]
+
+
+async def _audit(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.tenant_id == member.tenant_id,
+            or_(
+                AuditEntry.actor_user_id == member.user_id,
+                AuditEntry.target_user_id == member.user_id,
+            ),
+        )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return [
+        {
+            "at": r.at.isoformat(),
+            "action": r.action,
+            "by_you": r.actor_user_id == member.user_id,
+            "about_you": r.target_user_id == member.user_id,
+            "detail": r.detail,
+        }
+        for r in rows
+    ]
+
+
+async def _stored_replies(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    """The answers kept so a platform's retry gets the same one; they quote what was written."""
+    rows = await session.scalars(
+        select(HandledRequest)
+        .where(
+            HandledRequest.tenant_id == member.tenant_id,
+            HandledRequest.user_id == member.user_id,
+        )
+        .order_by(HandledRequest.handled_at, HandledRequest.id)
+    )
+    return [
+        {
+            "command": r.command,
+            "handled_at": r.handled_at.isoformat(),
+            "reply": r.reply.get("text"),
+        }
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """One part of the export and the tables it reads, so a test can tell that every table
+    holding something about a person is exported."""
+
+    name: str
+    tables: tuple[str, ...]
+    read: Exporter
+
+
+EXPORT_PARTS = (
+    ExportPart("checkins", ("checkins",), _checkins),
+    ExportPart("milestones", ("milestone_progress",), _milestones),
+    ExportPart("pauses", ("pauses",), _pauses),
+    ExportPart("messages", ("deliveries",), _messages),
+    ExportPart("quiz_attempts", ("quiz_attempts", "quiz_answers"), _quiz_attempts),
+    ExportPart("points", ("point_awards",), _points),
+    ExportPart("standing", ("standings",), _standing),
+    ExportPart("admin_roles", ("cohort_admins",), _admin_roles),
+    ExportPart("audit", ("audit_log",), _audit),
+    ExportPart("stored_replies", ("handled_requests",), _stored_replies),
+    ExportPart("admin_digest_notes", ("digest_notes",), _digest_notes),
+)
+
+
+def exported_tables() -> set[str]:
+    """Every table the export reads, the member's own row included."""
+    return {"members"} | {table for part in EXPORT_PARTS for table in part.tables}
 
 
 async def export_member(
@@ -199,39 +297,6 @@ async def export_member(
             "left_at": member.left_at.isoformat() if member.left_at else None,
         }
     }
-    for name, exporter in EXPORTERS.items():
-        data[name] = await exporter(session, member)
+    for part in EXPORT_PARTS:
+        data[part.name] = await part.read(session, member)
     return data
-
-
-async def forget_user(session: AsyncSession, tenant_id: int, user_id: str, now: datetime) -> None:
-    """Delete everything about ``user_id`` in this tenant; keep only that a deletion happened."""
-    member_ids = select(Member.id).where(Member.tenant_id == tenant_id, Member.user_id == user_id)
-    await session.execute(delete(Delivery).where(Delivery.member_id.in_(member_ids)))
-    await session.execute(
-        delete(Delivery).where(Delivery.tenant_id == tenant_id, Delivery.target_user_id == user_id)
-    )
-    await session.execute(
-        delete(Member).where(Member.tenant_id == tenant_id, Member.user_id == user_id)
-    )
-    await session.execute(
-        delete(HandledRequest).where(
-            HandledRequest.tenant_id == tenant_id, HandledRequest.user_id == user_id
-        )
-    )
-    cohort_ids = select(Cohort.id).where(Cohort.tenant_id == tenant_id)
-    await session.execute(
-        delete(CohortAdmin).where(
-            CohortAdmin.user_id == user_id, CohortAdmin.cohort_id.in_(cohort_ids)
-        )
-    )
-    await session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.tenant_id == tenant_id, AuditEntry.actor_user_id == user_id)
-        .values(actor_user_id=DELETED_ACTOR, detail="")
-    )
-    session.add(
-        AuditEntry(
-            tenant_id=tenant_id, at=now, actor_user_id=None, action="member data deleted", detail=""
-        )
-    )

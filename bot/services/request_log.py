@@ -27,7 +27,8 @@ async def prune_handled_requests(session: AsyncSession, now: datetime) -> int:
 async def claim_request(
     session: AsyncSession, tenant_id: int, request_id: str, kind: str, user_id: str, now: datetime
 ) -> bool:
-    """Claim ``request_id`` in this tenant's log: True the first time, False ever after.
+    """Claim ``request_id`` of this kind and user in this tenant's log: True the first time,
+    False ever after.
 
     The claim is a row with a unique key, so it holds across restarts and across replicas:
     whoever claims second does nothing.
@@ -45,6 +46,6 @@ async def claim_request(
                 "handled_at": now,
             }
         ],
-        ("tenant_id", "request_id"),
+        ("tenant_id", "user_id", "command", "request_id"),
     )
     return inserted > 0

@@ -18,13 +18,15 @@ from bot.views.cohort_chart import chart_alt, render_cohort_chart
 from bot.views.leaderboards import board_blocks
 
 
-async def cohort_chart(session: AsyncSession, cohort: Cohort, now: datetime) -> Image:
-    """The cohort chart as an ``Image`` block.
+async def cohort_chart(
+    session: AsyncSession, cohort: Cohort, now: datetime, week: IsoWeek | None = None
+) -> Image:
+    """The cohort chart as an ``Image`` block, up to ``week`` (the current week by default).
 
     The PNG is drawn in a worker thread (tens of milliseconds of CPU), so the event loop
     keeps serving other members meanwhile.
     """
-    stats = await cohort_stats(session, cohort, now)
+    stats = await cohort_stats(session, cohort, now, week=week)
     png = await asyncio.to_thread(render_cohort_chart, stats)
     return Image(
         alt=chart_alt(stats), png_bytes=png, filename=f"cohort-{cohort.name}-{stats.this_week}.png"
@@ -49,7 +51,7 @@ async def weekly_leaderboard_post(
     """
     week_board = await standings(session, cohort, "week", now, week=week)
     pace_board = await standings(session, cohort, "pace", now)
-    image = await cohort_chart(session, cohort, now)
+    image = await cohort_chart(session, cohort, now, week_board.week)
     return Reply.of(
         Header(f"Weekly standings · cohort {cohort.name} · {week_board.week}"),
         *board_blocks(week_board, content.point_rules),

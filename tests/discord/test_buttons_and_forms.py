@@ -16,6 +16,7 @@ from bot.views.status import LAST_WEEK_BUTTON
 from testkit.discord_payloads import button
 from testkit.fake_discord import FakeDiscord
 from tests.discord.conftest import started
+from tests.support.databases import held_database
 from tests.support.discord_driver import (
     A_SPRING,
     ADA,
@@ -24,6 +25,7 @@ from tests.support.discord_driver import (
     DiscordDriver,
 )
 
+LABEL = 18  # Discord's Label component, which wraps each input of a modal
 LONG_EVIDENCE = "https://github.com/ada/service/pull/12?" + "review=approved&" * 8
 
 
@@ -56,16 +58,9 @@ async def test_checkin_without_options_opens_the_form_and_its_submission_checks_
     assert opened.kind == 9
     modal = opened.callback["data"]
     assert modal["title"] == "/pivot checkin"
-    inputs = [c["components"][0] for c in modal["components"]]
-    assert [i["custom_id"] for i in inputs] == [
-        "week",
-        "hours",
-        "summary",
-        "blockers",
-        "confidence",
-    ]
-    assert [i["required"] for i in inputs] == [False, True, True, False, False]
-    assert inputs[0]["value"] == "this"
+    inputs = [c["component"] for c in modal["components"]][:4]
+    assert [i["custom_id"] for i in inputs] == ["hours", "summary", "blockers", "confidence"]
+    assert [i["required"] for i in inputs] == [True, True, False, False]
     answer = await discord_bot.submit(
         modal["custom_id"],
         {"hours": "5h", "summary": "built the API", "blockers": "", "confidence": "4"},
@@ -79,11 +74,11 @@ async def test_checkin_without_options_opens_the_form_and_its_submission_checks_
 async def test_the_form_opens_prefilled_with_what_was_typed(discord_bot: DiscordDriver) -> None:
     await joined(discord_bot)
     opened = await discord_bot.slash("checkin", by=ADA, hours="6h")
-    hours = opened.callback["data"]["components"][1]["components"][0]
+    hours = opened.callback["data"]["components"][0]["component"]
     assert hours["value"] == "6h"
 
 
-async def test_the_last_week_button_opens_the_form_set_to_last_week_and_records_it(
+async def test_the_last_week_button_opens_a_form_for_last_week_and_records_it(
     discord_bot: DiscordDriver, engine: AsyncEngine, clock: ManualClock
 ) -> None:
     await joined(discord_bot)
@@ -92,14 +87,73 @@ async def test_the_last_week_button_opens_the_form_set_to_last_week_and_records_
     opened = await discord_bot.press(message, LAST_WEEK_BUTTON.label, by=ADA)
     assert opened.kind == 9
     modal = opened.callback["data"]
-    week = modal["components"][0]["components"][0]
-    assert (week["custom_id"], week["value"]) == ("week", "last")
+    # The week comes with the form, so the modal keeps its fifth place for the milestones.
+    assert "week" not in [c["component"]["custom_id"] for c in modal["components"]]
     answer = await discord_bot.submit(
-        modal["custom_id"], {"week": "last", "hours": "3h", "summary": "read the docs"}, by=ADA
+        modal["custom_id"], {"hours": "3h", "summary": "read the docs"}, by=ADA
     )
     assert "Checked in for 2026-W49 (last week): 3h — read the docs" in answer.text
     async with engine.connect() as connection:
         assert await connection.scalar(select(Checkin.iso_week)) == "2026-W49"
+
+
+async def test_the_form_is_built_of_labels_not_the_deprecated_action_rows(
+    discord_bot: DiscordDriver,
+) -> None:
+    await joined(discord_bot)
+    modal = (await discord_bot.slash("checkin", by=ADA)).callback["data"]
+    assert {c["type"] for c in modal["components"]} == {LABEL}
+    hours = modal["components"][0]
+    assert hours["label"] == "Hours spent this week, like 6h"
+    assert not hours["component"].get("label")  # the Label says it; the input need not
+
+
+async def test_the_form_offers_the_members_open_milestones_to_tick_off(
+    discord_bot: DiscordDriver,
+) -> None:
+    await joined(discord_bot)
+    await discord_bot.slash("done", by=ADA, milestone="git-workflow")
+    modal = (await discord_bot.slash("checkin", by=ADA)).callback["data"]
+    picker = modal["components"][-1]
+    assert picker["label"] == "Milestones you finished"
+    select = picker["component"]
+    assert (select["type"], select["custom_id"], select["required"]) == (3, "milestones", False)
+    offered = [option["value"] for option in select["options"]]
+    assert "write-tests" in offered
+    assert "git-workflow" not in offered  # done already
+    assert select["min_values"] == 0
+    assert select["max_values"] == len(offered)
+
+
+async def test_a_form_with_milestones_picked_checks_in_and_marks_them_in_one_go(
+    discord_bot: DiscordDriver, engine: AsyncEngine
+) -> None:
+    await joined(discord_bot)
+    modal = (await discord_bot.slash("checkin", by=ADA)).callback["data"]
+    answer = await discord_bot.submit(
+        modal["custom_id"],
+        {"hours": "5h", "summary": "tests at last", "milestones": ["write-tests"]},
+        by=ADA,
+    )
+    assert "Checked in for 2026-W49: 5h — tests at last" in answer.text
+    assert "Write tests" in answer.text
+    async with engine.connect() as connection:
+        done = list(await connection.scalars(select(MilestoneProgress.milestone_key)))
+    assert done == ["write-tests"]
+
+
+async def test_a_milestone_from_another_phase_saves_neither_it_nor_the_checkin(
+    discord_bot: DiscordDriver, engine: AsyncEngine
+) -> None:
+    await joined(discord_bot)
+    answer = await discord_bot.submit(
+        "pivotform:checkin:",
+        {"hours": "5h", "summary": "x", "milestones": ["kubernetes-basics"]},
+        by=ADA,
+    )
+    assert "is not a milestone of phase 1, so nothing was saved" in answer.text
+    assert await count(engine, Checkin) == 0
+    assert await count(engine, MilestoneProgress) == 0
 
 
 async def test_a_bad_form_value_gets_one_line_and_saves_nothing(
@@ -232,3 +286,14 @@ async def test_a_button_pivotbot_can_no_longer_read_gets_one_line(
     }
     answer = await discord_bot.press(old, "Old", by=ADA, in_channel=A_SPRING)
     assert answer.text == "That button is from an older pivotbot. Run `/pivot help` to carry on."
+
+
+async def test_the_form_opens_in_time_without_milestones_when_the_database_is_held(
+    discord_bot: DiscordDriver, database_url: str
+) -> None:
+    await joined(discord_bot)
+    async with held_database(database_url):
+        opened = await discord_bot.slash("checkin", by=ADA)
+    assert opened.kind == 9  # still the modal, within Discord's 3 seconds
+    custom_ids = [c["component"]["custom_id"] for c in opened.callback["data"]["components"]]
+    assert custom_ids == ["hours", "summary", "blockers", "confidence"]

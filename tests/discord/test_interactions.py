@@ -86,3 +86,12 @@ def test_a_mistyped_guild_id_list_stops_the_bot_at_start_with_its_name() -> None
         Settings(_env_file=None, discord_guild_ids="123, my-server")  # type: ignore[call-arg]
     ok = Settings(_env_file=None, discord_guild_ids=" 123 , 456,")  # type: ignore[call-arg]
     assert ok.guild_ids == (123, 456)
+
+
+async def test_cohort_list_names_its_admins_rather_than_showing_their_ids(
+    discord_bot: DiscordDriver,
+) -> None:
+    await discord_bot.slash("cohort create", by=OLGA, name="spring")
+    listing = await discord_bot.slash("cohort list", by=OLGA)
+    assert "admins: Olga" in listing.text
+    assert str(OLGA.id) not in listing.text

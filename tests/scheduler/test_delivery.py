@@ -63,7 +63,14 @@ async def test_two_replicas_send_each_of_1000_deliveries_exactly_once(
     engines = [create_engine(database_url) for _ in range(2)]
     try:
         replicas = [
-            Deliverer(session_factory(e), clock, {"console": outbox}, batch_size=50, concurrency=8)
+            Deliverer(
+                session_factory(e),
+                clock,
+                core.content,
+                {"console": outbox},
+                batch_size=50,
+                concurrency=8,
+            )
             for e in engines
         ]
         first, second = await asyncio.gather(*(r.run() for r in replicas))
@@ -102,7 +109,7 @@ async def test_a_crash_between_send_and_record_loses_nothing_and_duplicates_at_m
         await doomed.wait()
     assert await _statuses(core) == {"sending": 5}  # claimed, then the process died
     outbox = RecordingOutbox()
-    survivor = Deliverer(core.sessions, clock, {"console": outbox})
+    survivor = Deliverer(core.sessions, clock, core.content, {"console": outbox})
     assert (await survivor.run()).sent == 0  # the dead process's lease still holds
     clock.advance(timedelta(minutes=2, seconds=1))
     assert (await survivor.run()).sent == 5  # every claim expired: nothing lost
@@ -117,7 +124,9 @@ async def test_pending_deliveries_go_out_after_a_restart(
 ) -> None:
     await _enqueue_dms(core, 3, clock.now())  # planned before the process stopped
     outbox = RecordingOutbox()
-    assert (await Deliverer(core.sessions, clock, {"console": outbox}).run()).sent == 3
+    assert (
+        await Deliverer(core.sessions, clock, core.content, {"console": outbox}).run()
+    ).sent == 3
 
 
 async def test_after_downtime_a_passed_weeks_nudge_is_skipped_not_sent(
@@ -155,12 +164,27 @@ async def test_after_downtime_only_the_latest_leaderboard_post_goes_out(
     assert [t for t, _ in outbox.sent if t.startswith("#")] == ["#pivot-spring"]
 
 
+async def test_a_catch_up_post_pairs_its_weeks_standings_with_that_weeks_chart(
+    bot: BotDriver, jobs: DueJobs, clock: ManualClock, outbox: RecordingOutbox
+) -> None:
+    await bot.say("/pivot join", as_="ada")
+    await bot.say("/pivot checkin 5h the first week", as_="ada")
+    clock.set(utc(2026, 12, 7, 10))  # down over Friday's slot, back on Monday of 2026-W50
+    await jobs.run_due()
+    [post] = outbox.texts_to("#pivot-spring")
+    assert "Weekly standings · cohort spring · 2026-W49" in post
+    assert "1. ada — 10 points" in post
+    chart = post[post.index("(image: ") :]
+    assert chart.endswith("49: 100%.)")  # the chart ends with the post's own week, complete
+    assert "50:" not in chart
+
+
 async def test_a_429_is_retried_after_the_time_asked_and_dies_after_8_attempts(
     core: PivotCore, clock: ManualClock
 ) -> None:
     await _enqueue_dms(core, 1, clock.now())
     outbox = RecordingOutbox(answer=lambda _target: RetryAfter(30, "HTTP 429"))
-    deliverer = Deliverer(core.sessions, clock, {"console": outbox})
+    deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox})
     assert (await deliverer.run()).retried == 1
     [row] = await deliveries(core)
     assert row.status == "retry"
@@ -180,7 +204,7 @@ async def test_a_429_then_success_is_sent_once(core: PivotCore, clock: ManualClo
     await _enqueue_dms(core, 1, clock.now())
     answers = iter([RetryAfter(2, "HTTP 429")])
     outbox = RecordingOutbox(answer=lambda _target: next(answers, None))
-    deliverer = Deliverer(core.sessions, clock, {"console": outbox})
+    deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox})
     await deliverer.run()
     clock.advance(timedelta(minutes=1))
     assert (await deliverer.run()).sent == 1
@@ -192,7 +216,7 @@ async def test_stopping_releases_claims_that_were_not_started(
 ) -> None:
     await _enqueue_dms(core, 20, clock.now())
     outbox = RecordingOutbox(delay=0.05)
-    deliverer = Deliverer(core.sessions, clock, {"console": outbox}, concurrency=2)
+    deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox}, concurrency=2)
     task = asyncio.create_task(deliverer.run())
     await outbox.attempted.wait()
     deliverer.stop()
@@ -208,7 +232,7 @@ async def test_a_platform_without_an_outbox_is_left_for_a_process_that_has_one(
     core: PivotCore, clock: ManualClock
 ) -> None:
     await _enqueue_dms(core, 2, clock.now())
-    deliverer = Deliverer(core.sessions, clock, {"slack": RecordingOutbox()})
+    deliverer = Deliverer(core.sessions, clock, core.content, {"slack": RecordingOutbox()})
     assert (await deliverer.run()).sent == 0
     assert await _statuses(core) == {"pending": 2}
 

@@ -84,7 +84,14 @@ async def test_user_mention_is_read_as_that_users_id(spring: SlackHarness) -> No
     added = await spring.command("/pivot cohort admin add <@UGRACE|grace> spring", user="UOLGA")
     assert "grace is now an admin of cohort spring" in added.text
     listed = await spring.command("/pivot cohort list", user="UGRACE")  # not a workspace admin
-    assert "admins: UGRACE, UOLGA" in listed.text
+    assert "admins: Grace, Olga" in listed.text  # people, not ids such as UGRACE
+
+
+async def test_a_bare_mention_is_answered_with_the_persons_name(spring: SlackHarness) -> None:
+    added = await spring.command("/pivot cohort admin add <@UGRACE> spring", user="UOLGA")
+    assert added.text == "Grace is now an admin of cohort spring."
+    removed = await spring.command("/pivot cohort admin remove <@UGRACE> spring", user="UOLGA")
+    assert removed.text == "Grace is no longer an admin of cohort spring."
 
 
 async def test_channel_mention_without_a_name_gets_the_channels_name(
@@ -168,3 +175,39 @@ async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
     finally:
         await harness.stop()
     assert "/pivot join" in reply.text
+
+
+async def test_a_reused_trigger_id_never_hands_one_members_reply_to_another(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    joined = await spring.command("/pivot join spring", user="UGRACE", user_name="grace")
+    assert "Welcome" in joined.text, joined.text
+    ada = await spring.command("/pivot checkin 5h ada's week", trigger_id="1337.reused")
+    grace = await spring.command(
+        "/pivot checkin 3h grace's week", user="UGRACE", user_name="grace", trigger_id="1337.reused"
+    )
+    assert "ada's week" in ada.text
+    assert "grace's week" in grace.text
+    assert "ada's week" not in grace.text
+    async with engine.connect() as connection:
+        summaries = set(await connection.scalars(select(Checkin.summary)))
+    assert summaries == {"ada's week", "grace's week"}
+
+
+async def test_a_reused_trigger_id_for_another_command_runs_that_command(
+    spring: SlackHarness,
+) -> None:
+    await spring.command("/pivot checkin 5h first", trigger_id="1337.again")
+    done = await spring.command("/pivot done write-tests", trigger_id="1337.again")
+    assert "Write tests" in done.text, done.text
+
+
+async def test_slacks_retry_of_the_same_request_gets_the_same_reply_and_counts_once(
+    spring: SlackHarness, engine: AsyncEngine
+) -> None:
+    first = await spring.command("/pivot checkin 5h once", trigger_id="1337.retry")
+    again = await spring.command("/pivot checkin 5h once", trigger_id="1337.retry")
+    assert again.text == first.text
+    async with engine.connect() as connection:
+        amendments = await connection.scalar(select(Checkin.amendments))
+    assert amendments == 0

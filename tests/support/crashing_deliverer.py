@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.clock import ManualClock
+from bot.content.loader import load_library
 from bot.db.engine import create_engine, session_factory
 from bot.messages import Address, ChatUser, Reply
 from bot.ports import DeliveryResult
@@ -38,6 +39,7 @@ async def main(url: str, now: str, log: str) -> None:
     deliverer = Deliverer(
         session_factory(engine),
         ManualClock(datetime.fromisoformat(now)),
+        load_library(),
         {"console": HangingOutbox(Path(log))},
         concurrency=1,
         batch_size=5,

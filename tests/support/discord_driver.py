@@ -168,7 +168,7 @@ class DiscordDriver:
     async def submit(
         self,
         custom_id: str,
-        values: dict[str, str],
+        values: dict[str, str | list[str]],
         *,
         by: Person,
         in_guild: int | None = GUILD_A,

@@ -271,7 +271,8 @@ class OnDiscord:
         """``/pivot checkin`` with no options opens the modal; it is filled in and submitted."""
         opened = await self.discord.slash("checkin", by=ADA)
         assert opened.kind == 9, opened.calls  # a modal
-        values = {"hours": hours, "summary": summary, "blockers": blockers}
+        values: dict[str, str | list[str]] = {"hours": hours, "summary": summary}
+        values["blockers"] = blockers
         values["confidence"] = str(confidence)
         form = opened.callback["data"]["custom_id"]
         return self._saw(await self.discord.submit(form, values, by=ADA))

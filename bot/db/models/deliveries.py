@@ -26,12 +26,14 @@ class Delivery(Base):
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
+    # The cohort a post or digest is rendered for as it is sent (see RENDERED_AT_SEND).
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     kind: Mapped[DeliveryKind] = mapped_column(EnumText(DeliveryKind, 32))
     period: Mapped[str | None] = mapped_column(String(16))  # e.g. "2026-W48" or "month-3"
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     target_user_id: Mapped[str | None] = mapped_column(String(64))
     target_channel_id: Mapped[str | None] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # the reply; {} if rendered at send
     status: Mapped[DeliveryStatus] = mapped_column(
         EnumText(DeliveryStatus, 20), default=DeliveryStatus.PENDING
     )

@@ -12,7 +12,11 @@ from bot.db.base import Base, UtcDateTime
 
 
 class AuditEntry(Base):
-    """Every admin action and every export or deletion. A deletion keeps no personal data."""
+    """Every admin action and every export or deletion. A deletion keeps no personal data.
+
+    ``target_user_id`` is the person an action was about (an admin added or removed), so
+    their export finds it and forgetting them clears it, as for the actor.
+    """
 
     __tablename__ = "audit_log"
 
@@ -20,15 +24,20 @@ class AuditEntry(Base):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor_user_id: Mapped[str | None] = mapped_column(String(64))
+    target_user_id: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
 class HandledRequest(Base):
-    """The reply given to a platform request id, so a retried delivery gets it again unchanged."""
+    """The reply given to a platform request id, so a retried delivery gets it again unchanged.
+
+    A reply is found again only by the member and command it answered, as well as the id: a
+    platform's id reused for someone else, or for another command, is a new request.
+    """
 
     __tablename__ = "handled_requests"
-    __table_args__ = (UniqueConstraint("tenant_id", "request_id"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "command", "request_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
