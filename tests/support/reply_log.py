@@ -3,7 +3,8 @@
 The suite's own conversations reach far more corners than any one test could list: the
 dispatcher's answers and every message the scheduler plans or renders as it sends are kept
 here while the suite runs, so one test, run last, can check that each command a reply tells a
-member to type runs as written. Nothing is replaced: the real answer is recorded and returned unchanged.
+member to type runs as written. Nothing is replaced: the real answer is recorded and returned
+unchanged.
 """
 
 from __future__ import annotations
