@@ -106,20 +106,18 @@ def early_unbacked(
 ) -> frozenset[str]:
     """The milestones marked too long before their plan date for the check-ins behind them.
 
-    What backs a mark is the check-ins made in the milestone's phase up to the moment it was
+    What backs a mark is the check-ins made since its phase began, up to the moment it was
     marked, so the answer never changes afterwards: it is part of the event, not of today.
     """
     ahead = timedelta(weeks=rules.early_milestone.weeks_ahead)
     early = [f for f in milestones if f.due_at is not None and f.due_at - f.done_at > ahead]
-    if not early:
-        return frozenset()
-    phase_of = [(c.at, phase_at(advanced_at, c.at)) for c in checkins]
-    return frozenset(
-        fact.key
-        for fact in early
-        if sum(1 for at, phase in phase_of if phase == fact.phase and at <= fact.done_at)
-        < rules.early_milestone.checkins
-    )
+    moved_up = sorted(advanced_at)
+
+    def backing(fact: MilestoneFact) -> int:
+        began = moved_up[fact.phase - 2] if 2 <= fact.phase <= len(moved_up) + 1 else None
+        return sum(1 for c in checkins if c.at <= fact.done_at and (began is None or c.at >= began))
+
+    return frozenset(f.key for f in early if backing(f) < rules.early_milestone.checkins)
 
 
 def milestone_awards(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.platform_service import PlatformInputs
+from bot.clock import ManualClock
 from bot.db.models import ButtonArgs, Checkin, MilestoneProgress
 from bot.messages import Actions, Address, Button, ChatUser, Reply, Section
 from bot.ports import Sent
@@ -17,6 +20,7 @@ from tests.support.discord_driver import (
     ADA,
     GUILD_A,
     OLGA,
+    SAM,
     DiscordDriver,
 )
 
@@ -202,3 +206,24 @@ async def test_a_button_pivotbot_can_no_longer_read_gets_one_line(
     }
     answer = await discord_bot.press(old, "Old", by=ADA, in_channel=A_SPRING)
     assert answer.text == "That button is from an older pivotbot. Run `/pivot help` to carry on."
+
+
+async def test_my_place_button_shows_a_place_below_the_top_half(
+    discord_bot: DiscordDriver, clock: ManualClock
+) -> None:
+    """Olga and Sam check in two weeks running, Ada one: all time she is 3rd of 3, which her
+    own line leaves out until she presses "My place"."""
+    await joined(discord_bot)
+    await discord_bot.slash("join", by=SAM)
+    await discord_bot.slash("join", by=OLGA)
+    for person in (OLGA, SAM, ADA):
+        await discord_bot.slash("checkin", by=person, hours="3h", summary="week one")
+    clock.advance(timedelta(days=7))
+    for person in (OLGA, SAM):
+        await discord_bot.slash("checkin", by=person, hours="3h", summary="week two")
+    board = await discord_bot.slash("leaderboard show", by=ADA, board="all")
+    assert "You: 0 points this week (10 last week) · your plan: on track" in board.text
+    assert "place 3 of 3" not in board.text
+    asked = await discord_bot.press(board.as_message(), "My place", by=ADA)
+    assert "· 10 points in all · place 3 of 3." in asked.text
+    assert asked.ephemeral
