@@ -178,7 +178,7 @@ def assert_the_journey_happened(state: State, replies: list[Seen]) -> None:
     assert announcement["text"].startswith("🎉 Ada passed the phase-1 gate")
     assert "Phase 1 gate: passed with 8 of 8 (100%)" in replies[-2].lines
     assert replies[-1].lines == (
-        "You: 100 points this week (70 last week) · your plan: ahead by 22 weeks · place 1 of 1.",
+        "You: 100 points this week (70 last week) · your plan: ahead by 19 weeks · place 1 of 1.",
         "Points this week (2026-W52) · cohort spring",
         "1. Ada (you) — 100 points",
     )

@@ -198,6 +198,31 @@ async def test_an_unbacked_burst_in_month_one_leaves_the_pace_on_track(bot: BotD
     assert "10 points in all" in await _total(bot)
 
 
+async def test_a_gate_passed_after_an_unbacked_burst_moves_on_but_not_ahead(
+    bot: BotDriver, content: ContentLibrary
+):
+    await bot.say("/pivot join")
+    await bot.say("/pivot checkin 6h getting started")
+    await finish_phase_milestones(bot, content, 1)
+    passed = await answer_all(bot, await bot.say("/pivot quiz"), content, right=8)
+    assert "Welcome to phase 2" in passed.text
+    status = await bot.say("/pivot status")
+    assert "Phase 2 of 4" in status.text
+    assert "Month 1 of 24 · standard track · on track" in status.text
+    assert "1. ada (you) — on track" in (await bot.say("/pivot leaderboard pace")).text
+
+
+async def test_an_early_milestone_marked_again_once_checkins_back_it_counts(bot: BotDriver):
+    await bot.say("/pivot join")
+    await bot.say("/pivot done write-tests https://example.org/pr/2")
+    await _three_weekly_checkins(bot)
+    assert "on track" in (await bot.say("/pivot status")).text
+    await bot.say("/pivot undo write-tests")
+    again = await bot.say("/pivot done write-tests https://example.org/pr/2")
+    assert "+25 points for the milestone, +5 for its evidence" in again.text
+    assert "Month 1 of 24 · standard track · ahead by 6 weeks" in again.text
+
+
 async def test_with_three_checkins_in_the_phase_an_early_milestone_counts_at_once(
     bot: BotDriver,
 ):

@@ -7,8 +7,10 @@ means doing them in another order is never punished.
 
 Only milestones with check-ins behind them can put you ahead. One marked long before its plan
 date without them (see ``bot.domain.points.early_unbacked``) still counts as done, so it keeps
-you from falling behind, but the "ahead" side counts the backed ones alone: a burst of links in
-month 1 reads "on track", never "ahead by 19 weeks". A passed gate backs its whole phase.
+you from falling behind and lets a passed gate move you on, but the "ahead" side counts the
+backed ones alone, even after the gate: a burst of links in month 1 reads "on track", never
+"ahead by 19 weeks". Milestones of a phase left behind without marking them (a placement
+quiz stands for them) count as backed. Marking one again once check-ins back it counts it.
 """
 
 from __future__ import annotations

@@ -192,11 +192,9 @@ def derive_member(
     done_keys = {fact.key for fact in milestones}
     unbacked = early_unbacked(rules, milestones, events.checkins, events.advanced_at)
     done = accounted_for(targets, member.phase, done_keys)
-    marks = plan_marks(
-        [t.due_on for t in targets],
-        done,
-        accounted_for(targets, member.phase, done_keys - unbacked),
-    )
+    # An unbacked mark never puts anyone ahead, not even in a phase since left behind.
+    backed = accounted_for([t for t in targets if t.key not in unbacked], member.phase, done_keys)
+    marks = plan_marks([t.due_on for t in targets], done, backed)
     standing = {
         "member_id": member.id,
         "points_total": sum(a.points for a in awards),

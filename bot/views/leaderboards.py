@@ -218,7 +218,8 @@ def rules_blocks(rules: PointRules) -> tuple[Block, ...]:
         f"A milestone marked more than {plural(early.weeks_ahead, 'week')} before its date on "
         f"your plan needs {plural(early.checkins, 'check-in')} in its phase behind it. Without "
         "them it still counts as done, but its points come when your plan reaches that date, "
-        "and it keeps you on track without putting you ahead of your plan.",
+        "and it keeps you on track without ever putting you ahead of your plan; mark it again "
+        "once your check-ins back it.",
     )
     boards = (
         "week: points earned this ISO week, so everyone starts level every Monday.",
