@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.content.loader import ContentLibrary
 from bot.db.engine import session_factory
 from bot.db.models import Cohort, Delivery
-from bot.domain.ranking import Placed, TieLine, board_lines, in_top_half
+from bot.domain.ranking import Placed, Tally, TieLine, board_lines, in_top_half, rank
 from bot.domain.weeks import IsoWeek
 from bot.messages import Image, Reply
 from bot.services.leaderboards import Standings
@@ -52,6 +52,20 @@ async def three_weeks_of_checkins(bot: BotDriver) -> None:
 
 def _row(position: int, tied: int, name: str, score: int) -> Placed:
     return Placed(position, tied, hash(name), name, score)
+
+
+def test_places_are_competition_ranks_with_level_members_listed_by_name():
+    first = [(4, "dee", 10), (3, "Cy", 20), (1, "ada", 30), (2, "bob", 20)]
+    ranking = rank(first, Tally(ranked=6, level_with_last=3, above_you=3, level_with_you=3))
+    assert [(p.position, p.display_name, p.tied) for p in ranking.top] == [
+        (1, "ada", 1),
+        (2, "bob", 2),
+        (2, "Cy", 2),
+        (4, "dee", 3),  # two more level with dee were not among the first rows
+    ]
+    assert ranking.ranked == 6
+    viewer = rank(first, Tally(6, 3, above_you=3, level_with_you=3), you=(9, "eve", 10)).you
+    assert viewer == Placed(4, 3, 9, "eve", 10)
 
 
 def test_a_tie_that_would_run_past_the_top_lines_is_one_line_with_its_size():

@@ -25,7 +25,7 @@ async def show(inv: Invocation, ctx: Context) -> Reply:
     return Reply.of(
         Section(you_line(result, progress, place_asked)),
         *board_blocks(result, ctx.content.point_rules, viewer_id=member.id),
-        board_buttons(board, result, progress, place_asked),
+        board_buttons(board, result, place_asked),
     )
 
 

@@ -77,7 +77,7 @@ async def mark_done(
     added = await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     earned = (
         milestone_points_line(
-            milestone.key, added, ctx.content.point_rules, ctx.now, member.timezone
+            milestone.key, bool(evidence), added, ctx.content.point_rules, ctx.now, member.timezone
         )
         if new
         else earned_line(added)

@@ -57,9 +57,5 @@ class PointRules(Strict):
             )
         return self
 
-    @property
-    def milestone_with_evidence(self) -> int:
-        return self.milestone + self.milestone_evidence
-
     def streak_bonus(self, weeks: int) -> int:
         return next((b.points for b in self.streak_bonuses if b.weeks == weeks), 0)

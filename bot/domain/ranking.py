@@ -8,8 +8,11 @@ never cut in two, with some of its members named and the rest left off.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+Entry = tuple[int, str, int]  # a member with something to show: id, display name, score
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,48 @@ class TieLine:
 BoardLine = Placed | TieLine
 
 
-def board_lines(rows: Sequence[Placed], top: int) -> tuple[BoardLine, ...]:
-    """The lines a board shows, from its rows in board order.
+@dataclass(frozen=True)
+class Tally:
+    """What one pass over everyone a board ranks counts, beyond its first rows."""
 
-    ``rows`` must hold at least every row whose line number is within ``top``; rows of a tie
-    share a position, and the tie's full size is in each row's ``tied``.
+    ranked: int  # members the board ranks
+    level_with_last: int  # ranked members level with the last of the first rows
+    above_you: int = 0  # ranked members ahead of the viewer
+    level_with_you: int = 0  # ranked members level with the viewer, the viewer included
+
+
+@dataclass(frozen=True)
+class Ranking:
+    top: tuple[Placed, ...]  # the first members in board order
+    ranked: int  # how many members the board ranks
+    you: Placed | None  # the viewer's place, when they are ranked
+
+
+def rank(first: Sequence[Entry], tally: Tally, you: Entry | None = None) -> Ranking:
+    """Places for a board's first rows and its viewer.
+
+    ``first`` holds the best-scoring members, everyone scoring more than the last of them
+    included (a tie may be cut off at the end: ``tally`` gives its full size). Level members
+    are listed by name, case aside, then by id, so two runs always agree.
     """
+    ordered = sorted(first, key=lambda e: (-e[2], e[1].casefold(), e[0]))
+    level = Counter(score for _id, _name, score in ordered)
+    if ordered:
+        level[ordered[-1][2]] = tally.level_with_last
+    placed: list[Placed] = []
+    for line, (member_id, name, score) in enumerate(ordered, start=1):
+        position = placed[-1].position if placed and placed[-1].score == score else line
+        placed.append(Placed(position, level[score], member_id, name, score))
+    mine = None
+    if you is not None:
+        mine = next((p for p in placed if p.member_id == you[0]), None) or Placed(
+            tally.above_you + 1, tally.level_with_you, *you
+        )
+    return Ranking(tuple(placed), tally.ranked, mine)
+
+
+def board_lines(rows: Sequence[Placed], top: int) -> tuple[BoardLine, ...]:
+    """The lines a board shows, from its first ``top`` rows in board order (``rank``)."""
     lines: list[BoardLine] = []
     for row in rows:
         if row.position > top:

@@ -1,4 +1,5 @@
-"""The four leaderboards, each one indexed query over the ledger and the standings.
+"""The four leaderboards, each one indexed query over the ledger and the standings, whose
+rows ``bot.domain.ranking`` puts in places.
 
 Every board ranks only members with something to show on it (points in the period, or being
 on or ahead of their own plan), so nobody is ever listed for what they did not do. Members
@@ -16,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Member, PointAward, Standing
 from bot.domain.pace import Pace, PlanMarks, pace_at
-from bot.domain.ranking import Placed
+from bot.domain.ranking import Entry, Placed, Tally, rank
 from bot.domain.weeks import IsoWeek, local_date
 from bot.services.pace_query import members_today, on_or_ahead, weeks_ahead
 
@@ -37,10 +38,11 @@ class Standings:
     cohort: Cohort
     week: IsoWeek
     phase: int | None
-    rows: tuple[Placed, ...]  # the ranked members within the top lines, in board order
+    rows: tuple[Placed, ...]  # the first ``top`` ranked members, in board order
     ranked: int  # members ranked on the board
     private: int  # members who would be on it but keep their standing private
     you: Placed | None  # the viewer's place, when they are ranked on it
+    top: int = TOP  # how many lines the board names
 
 
 @dataclass(frozen=True)
@@ -81,28 +83,19 @@ def _week_query(cohort: Cohort, week: IsoWeek, now: datetime) -> Query:
 
 def _points_query(cohort: Cohort, phase: int | None, now: datetime) -> Query:
     """All-time or phase points: the stored totals, less what is not earned until later."""
-    pending = (
-        select(
-            PointAward.member_id,
-            func.sum(PointAward.points).label("total"),
-            func.sum(case((PointAward.phase == Member.phase, PointAward.points), else_=0)).label(
-                "phase"
-            ),
-        )
-        .join(Member, Member.id == PointAward.member_id)
-        .where(PointAward.earned_at > now, Member.cohort_id == cohort.id)
-        .group_by(PointAward.member_id)
-        .subquery()
+    # The awards dated after now: one short index range per member, usually empty.
+    # Only asked of a member whose latest award is dated after now.
+    waiting = select(func.coalesce(func.sum(PointAward.points), 0)).where(
+        PointAward.member_id == Member.id, PointAward.earned_at > now
     )
-    if phase is None:
-        score = Standing.points_total - func.coalesce(pending.c.total, 0)
-    else:
-        score = Standing.points_phase - func.coalesce(pending.c.phase, 0)
+    if phase is not None:
+        waiting = waiting.where(PointAward.phase == phase)
+    stored = Standing.points_total if phase is None else Standing.points_phase
+    score = stored - case((Standing.last_earned_at > now, waiting.scalar_subquery()), else_=0)
     query = (
         _base(cohort)
         .add_columns(score.label("score"))
         .join(Standing, Standing.member_id == Member.id)
-        .outerjoin(pending, pending.c.member_id == Member.id)
         .where(score > 0)
     )
     return query if phase is None else query.where(Member.phase == phase)
@@ -115,6 +108,10 @@ def _pace_query(cohort: Cohort, today: ColumnElement[int]) -> Query:
         .join(Standing, Standing.member_id == Member.id)
         .where(on_or_ahead(today))
     )
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 async def standings(
@@ -144,49 +141,37 @@ async def standings(
         case "pace":
             query = _pace_query(cohort, await members_today(session, cohort, now))
     scored = query.subquery()
-    # Hidden and visible members are ranked apart: the visible ranking is the board, and the
-    # hidden side only gives its count.
-    side = scored.c.visible
-    ranked = select(
-        scored,
-        func.rank().over(partition_by=side, order_by=scored.c.score.desc()).label("position"),
-        func.count().over(partition_by=(side, scored.c.score)).label("tied"),
-        func.row_number()
-        .over(
-            partition_by=side,
-            order_by=(scored.c.score.desc(), func.lower(scored.c.display_name), scored.c.id),
+    shown, score = scored.c.visible, scored.c.score
+    first: list[Entry] = [
+        (int(i), str(name), int(points))
+        for i, name, points in await session.execute(
+            select(scored.c.id, scored.c.display_name, score)
+            .where(shown)
+            .order_by(score.desc())
+            .limit(top)
         )
-        .label("line"),
-        func.count().over(partition_by=side).label("members"),
-    ).subquery()
-    wanted = ranked.c.line <= top
+    ]
+    you: Entry | None = None
     if viewer is not None:
-        wanted = or_(wanted, ranked.c.id == viewer.id)
-    result = await session.execute(
-        select(ranked).where(wanted).order_by(ranked.c.visible.desc(), ranked.c.line)
-    )
-    rows: list[Placed] = []
-    ranked_count = private = 0
-    you: Placed | None = None
-    for r in result:
-        if not r.visible:
-            private = int(r.members)
-            continue
-        ranked_count = int(r.members)
-        placed = Placed(int(r.position), int(r.tied), int(r.id), str(r.display_name), int(r.score))
-        if r.line <= top:
-            rows.append(placed)
-        if viewer is not None and placed.member_id == viewer.id:
-            you = placed
+        mine = (await session.execute(select(shown, score).where(scored.c.id == viewer.id))).first()
+        if mine is not None and mine.visible:
+            you = (viewer.id, viewer.display_name, int(mine.score))
+    counts = [_count(shown), _count(~shown)]
+    counts.append(_count(shown & (score == first[-1][2])) if first else literal(0))
+    if you is not None:
+        counts += [_count(shown & (score > you[2])), _count(shown & (score == you[2]))]
+    ranked, private, *rest = (await session.execute(select(*counts))).one()
+    ranking = rank(first, Tally(int(ranked), *(int(n) for n in rest)), you)
     return Standings(
         board=board,
         cohort=cohort,
         week=week,
         phase=phase if board == "phase" else None,
-        rows=tuple(rows),
-        ranked=ranked_count,
-        private=private,
-        you=you,
+        rows=ranking.top,
+        ranked=ranking.ranked,
+        private=int(private),
+        you=ranking.you,
+        top=top,
     )
 
 

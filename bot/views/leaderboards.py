@@ -53,7 +53,12 @@ def earned_line(awards: Sequence[Award]) -> str | None:
 
 
 def milestone_points_line(
-    key: str, added: Sequence[Award], rules: PointRules, now: datetime, timezone: str
+    key: str,
+    with_evidence: bool,
+    added: Sequence[Award],
+    rules: PointRules,
+    now: datetime,
+    timezone: str,
 ) -> str:
     """What a milestone just marked earns, and why it earns less than usual or later."""
     mine = [a for a in added if a.source in (f"milestone:{key}", f"evidence:{key}")]
@@ -71,7 +76,7 @@ def milestone_points_line(
             "to earn its points at once."
         )
     line = earned_line(mine) or ""
-    full = rules.milestone + (rules.milestone_evidence if len(mine) > 1 else 0)
+    full = rules.milestone + (rules.milestone_evidence if with_evidence else 0)
     return f"{line} ({cap})" if sum(a.points for a in mine) < full else line
 
 
@@ -120,7 +125,7 @@ def board_blocks(
     standings: Standings, rules: PointRules, viewer_id: int | None = None
 ) -> tuple[Block, ...]:
     """One board as everyone may see it; ``viewer_id`` marks the viewer's own row "(you)"."""
-    lines = board_lines(standings.rows, TOP)
+    lines = board_lines(standings.rows, standings.top)
     shown = (
         Section("", tuple(_line(standings.board, line, viewer_id) for line in lines))
         if lines
@@ -164,30 +169,22 @@ def you_line(standings: Standings, progress: Progress, place_asked: bool) -> str
         score = _board_score(standings, you)
         if score:
             parts.append(score)
-        if place_asked or in_top_half(you.position, standings.ranked):
+        if _shows_place(standings, place_asked):
             shared = ", shared" if you.tied > 1 else ""
             parts.append(f"place {you.position} of {standings.ranked}{shared}")
     return " · ".join(parts) + "."
 
 
-def shows_place(standings: Standings, progress: Progress, place_asked: bool) -> bool:
+def _shows_place(standings: Standings, place_asked: bool) -> bool:
     you = standings.you
-    return (
-        progress.visible
-        and you is not None
-        and (place_asked or in_top_half(you.position, standings.ranked))
-    )
+    return you is not None and (place_asked or in_top_half(you.position, standings.ranked))
 
 
-def board_buttons(
-    current: Board, standings: Standings, progress: Progress, place_asked: bool
-) -> Actions:
+def board_buttons(current: Board, standings: Standings, place_asked: bool) -> Actions:
     """Switch boards; ask for one's place when the line does not already show it."""
     place = (
         (Button("My place", "leaderboard show", (("board", current), (PLACE, PLACE))),)
-        if standings.you is not None
-        and progress.visible
-        and not shows_place(standings, progress, place_asked)
+        if standings.you is not None and not _shows_place(standings, place_asked)
         else ()
     )
     return Actions(

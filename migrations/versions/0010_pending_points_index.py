@@ -1,4 +1,4 @@
-"""an index for points dated after today
+"""an index for each member's points dated after today
 
 Revision ID: 0010
 Revises: 0005
@@ -19,9 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table('point_awards', schema=None) as batch_op:
-        batch_op.create_index('ix_point_awards_earned_at', ['earned_at'], unique=False)
+        batch_op.create_index(
+            'ix_point_awards_member_id_earned_at', ['member_id', 'earned_at'], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table('point_awards', schema=None) as batch_op:
-        batch_op.drop_index('ix_point_awards_earned_at')
+        batch_op.drop_index('ix_point_awards_member_id_earned_at')
