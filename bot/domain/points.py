@@ -9,7 +9,7 @@ rebuild agrees with the ledger kept after each command:
 
 - an evidence link earns its points for one milestone only, the first that used it;
 - a milestone marked more than ``early_milestone.weeks_ahead`` weeks before its plan date,
-  without ``early_milestone.checkins`` check-ins in its phase by then, earns its points on
+  without ``early_milestone.checkins`` check-ins since its phase began, earns its points on
   the plan date (an award dated in the future, which no board counts before its day);
 - milestone and evidence points in one ISO week stop at ``milestone_week_cap``, first come
   first served, so the week's last milestone may earn part of its points or none.

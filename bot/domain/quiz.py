@@ -48,7 +48,7 @@ class Asked:
     in_last_attempt: bool
 
 
-def _freshness(asked: Sequence[Asked]) -> dict[str, int]:
+def _staleness(asked: Sequence[Asked]) -> dict[str, int]:
     """How stale each asked question is, 1 (seen, not last time, never missed) to 4 (missed
     last time); a question never asked is 0, the freshest."""
     last = {a.question_id for a in asked if a.in_last_attempt}
@@ -63,11 +63,11 @@ def draw(
 ) -> tuple[DrawnQuestion, ...]:
     """``size`` distinct questions from ``(id, option count)`` pairs, options shuffled.
 
-    Fresh questions come first, then each staler kind in turn (see ``_freshness``), each
+    Fresh questions come first, then each staler kind in turn (see ``_staleness``), each
     kind drawn at random. A bank smaller than ``size`` gives all of its questions.
     """
     rng = random.Random(seed)
-    staleness = _freshness(asked)
+    staleness = _staleness(asked)
     kinds: dict[int, list[int]] = {}
     for index, (question_id, _options) in enumerate(questions):
         kinds.setdefault(staleness.get(question_id, 0), []).append(index)
