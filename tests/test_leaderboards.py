@@ -255,25 +255,28 @@ async def test_the_phase_board_ranks_only_members_in_the_same_phase(
 
 async def test_the_pace_board_is_fair_to_a_late_joiner(bot: BotDriver):
     await bot.say("/pivot join")
+    await bot.say("/pivot done git-workflow https://example.org/pr/1")
     bot.advance(weeks=20)
     await bot.say("/pivot join", as_="grace")
+    await bot.say("/pivot done git-workflow https://example.org/pr/2", as_="grace")
     pace = await bot.say("/pivot leaderboard pace", as_="grace")
-    assert board(pace) == ["1. grace (you) — on track"]  # ada, 20 weeks on with nothing done
+    assert board(pace) == ["1. grace (you) — on track"]  # ada, 20 weeks on with one done
     ada = await bot.say("/pivot leaderboard pace", as_="ada")
     assert ada.text.splitlines()[0] == (
-        "You: 0 points this week (0 last week) · your plan: behind by 11 weeks · "
-        "this board lists members on or ahead of their own plan."
+        "You: 0 points this week (0 last week) · your plan: behind by 5 weeks · "
+        "this board lists members with a milestone done, on or ahead of their plan."
     )
     assert (
-        "Month 5 of 24 · standard track · behind by 11 weeks"
+        "Month 5 of 24 · standard track · behind by 5 weeks"
         in (await bot.say("/pivot status", as_="ada")).text
     )
 
 
 async def test_status_and_the_pace_board_never_disagree_around_the_clock(bot: BotDriver):
-    """Members far east and far west of the cohort's UTC, ahead, on track and behind; at every
-    step of seven hours over six days, across the days when their dates and the cohort's
-    differ, each member's status and the pace board agree."""
+    """Members far east and far west of the cohort's UTC, ahead, on track, behind and with
+    nothing done yet; at every step of nine hours over five days, across the days when their
+    dates and the cohort's differ, each member's status, their own line on the pace board
+    and their row on it agree."""
     people = {
         "kiri": "Pacific/Kiritimati",
         "pago": "Pacific/Pago_Pago",
@@ -289,23 +292,24 @@ async def test_status_and_the_pace_board_never_disagree_around_the_clock(bot: Bo
     await bot.say("/pivot done git-workflow https://example.org/kiri/1", as_="kiri")
     await bot.say("/pivot done write-tests https://example.org/kiri/2", as_="kiri")
     await bot.say("/pivot done git-workflow https://example.org/pago/1", as_="pago")
+    bot.clock.set(datetime.fromisoformat("2027-01-05T12:00+00:00"))
+    await bot.say("/pivot done git-workflow https://example.org/utc/1", as_="utc")
     bot.clock.set(datetime.fromisoformat("2027-02-03T05:00+00:00"))
     states = set()
-    for _ in range(20):
-        shown = "\n".join(board(await bot.say("/pivot leaderboard pace", as_="utc")))
+    for _ in range(14):
         for name in people:
             status = (await bot.say("/pivot status", as_=name)).text
             pace = status.splitlines()[1].split(" · ")[-1]
             states.add(pace.split(" by ")[0])
-            if pace.startswith("behind"):
-                assert f" {name} " not in f" {shown} ".replace("(you)", ""), (name, status)
+            own = await bot.say("/pivot leaderboard pace", as_=name)
+            assert f"your plan: {pace} ·" in own.text.splitlines()[0], (name, pace, own.text)
+            listed = [line for line in board(own) if f" {name} (you) — " in line]
+            if pace.startswith("behind") or name == "ada":  # ada has nothing done
+                assert not listed, (name, own.text)
             else:
-                assert f"{name} — {pace}" in shown or f"{name} (you) — {pace}" in shown, (
-                    name,
-                    pace,
-                    shown,
-                )
-        bot.advance(hours=7)
+                assert listed, (name, own.text)
+                assert listed[0].endswith(f"— {pace}"), (name, pace, listed)
+        bot.advance(hours=9)
     assert states == {"ahead", "on track", "behind"}
 
 

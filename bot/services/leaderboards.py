@@ -1,8 +1,9 @@
 """The four leaderboards, each one indexed query over the ledger and the standings, whose
 rows ``bot.domain.ranking`` puts in places.
 
-Every board ranks only members with something to show on it (points in the period, or being
-on or ahead of their own plan), so nobody is ever listed for what they did not do. Members
+Every board ranks only members with something to show on it (points in the period, or a
+milestone done and being on or ahead of their own plan), so nobody is ever listed for what
+they did not do, and a quiet member never shows up in the channel. Members
 who keep their standing private are left out of the ranking altogether, and only counted:
 in a small cohort, a numbered slot with the name blanked out still says who it is.
 
@@ -106,7 +107,7 @@ def _pace_query(cohort: Cohort, today: ColumnElement[int]) -> Query:
         _base(cohort)
         .add_columns(weeks_ahead(today).label("score"))
         .join(Standing, Standing.member_id == Member.id)
-        .where(on_or_ahead(today))
+        .where(Standing.required_done > 0, on_or_ahead(today))
     )
 
 

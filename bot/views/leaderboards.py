@@ -115,7 +115,7 @@ def private_note(count: int) -> str:
 
 def _empty(board: Board, rules: PointRules) -> str:
     if board == "pace":
-        return "Nobody is on or ahead of their own plan right now."
+        return "Nobody with a milestone done is on or ahead of their own plan right now."
     if board == "week":
         return f"No points yet this week. A check-in is worth {rules.checkin}."
     return f"No points yet. A check-in is worth {rules.checkin}, a milestone {rules.milestone}."
@@ -162,7 +162,7 @@ def you_line(standings: Standings, progress: Progress, place_asked: bool) -> str
     if not progress.visible:
         parts.append("you keep your standing private, so no board ranks you")
     elif you is None and standings.board == "pace":
-        parts.append("this board lists members on or ahead of their own plan")
+        parts.append("this board lists members with a milestone done, on or ahead of their plan")
     elif you is None:
         parts.append("your next check-in or milestone puts you on this board")
     else:
@@ -223,8 +223,8 @@ def rules_blocks(rules: PointRules) -> tuple[Block, ...]:
         "phase: points earned in your current phase, ranked only against members in it.",
         "all: points since you joined.",
         "pace: how far ahead of your own plan you are, in weeks, the same as `/pivot status` "
-        "says; it lists everyone on or ahead of their plan, fair to late joiners and the "
-        "fast track alike.",
+        "says; it lists everyone with a milestone done who is on or ahead of their plan, fair "
+        "to late joiners and the fast track alike.",
     )
     return (
         Header("How points and leaderboards work"),
