@@ -44,7 +44,7 @@ async def three_weeks_of_checkins(bot: BotDriver) -> None:
         for name in who:
             await bot.say(f"/pivot checkin 3h week {week}", as_=name)
         bot.advance(days=7)
-    bot.advance(days=-7)
+    bot.advance(days=-7)  # back into the third week, the one being looked at
 
 
 # --- places, as pure rules ---
