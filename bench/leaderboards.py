@@ -150,7 +150,11 @@ def _member_history(member_id: int, rng: random.Random, roadmap: Any) -> dict[st
                     "member_id": member_id,
                     "milestone_key": target.key,
                     "done_at": _moment(done_on, rng),
-                    "evidence_url": "https://example.org/x" if rng.random() < 0.6 else None,
+                    "evidence_url": (
+                        f"https://example.org/{member_id}/{target.key}"
+                        if rng.random() < 0.6
+                        else None
+                    ),
                 }
             )
         else:

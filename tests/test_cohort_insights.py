@@ -131,8 +131,12 @@ async def test_an_admin_sets_the_quiz_and_new_attempts_follow_it(
     await bot.say("/pivot join")
     shown = await bot.say("/pivot cohort quiz", as_="olga")
     assert "8 questions, pass mark 80% (7 of 8), retake after 7 days" in shown.text
+    assert "(20 questions in its smallest phase: 1 retake without repeating a question)" in (
+        shown.text
+    )
     reply = await bot.say("/pivot cohort quiz spring questions 5 pass 60 cooldown 2", as_="olga")
     assert "5 questions, pass mark 60% (3 of 5), retake after 2 days" in reply.text
+    assert "3 retakes without repeating a question" in reply.text
     async with session_factory(engine)() as session:
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "cohort quiz"))
     assert entry is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.content.loader import ContentLibrary
 from bot.db.engine import session_factory
 from bot.db.models import Delivery, Member, QuizAnswer, QuizAttempt
+from bot.domain.quiz import Asked, draw, retakes_without_repeats
+from bot.messages import Reply
 from testkit.driver import BotDriver
 from tests.support.quiz import (
     answer_all,
@@ -22,6 +25,45 @@ from tests.support.quiz import (
     shown_question,
     wrong_button,
 )
+
+QUESTIONS = [(f"q{n:02d}", 4) for n in range(20)]
+
+
+def _ids(drawn) -> list[str]:
+    return [d.question_id for d in drawn]
+
+
+def test_a_draw_is_the_same_for_the_same_seed_and_history():
+    history = [Asked("q01", right=False, in_last_attempt=True)]
+    assert draw(QUESTIONS, 8, 42, history) == draw(QUESTIONS, 8, 42, history)
+    assert _ids(draw(QUESTIONS, 8, 42)) != _ids(draw(QUESTIONS, 8, 43))
+
+
+def test_unseen_questions_come_first_then_ones_not_in_the_last_attempt_and_misses_last():
+    first = _ids(draw(QUESTIONS, 8, 1))
+    right, wrong = first[:5], first[5:]
+    earlier = [Asked(q, q in right, in_last_attempt=True) for q in first]
+    second = _ids(draw(QUESTIONS, 8, 2, earlier))
+    assert not set(second) & set(first)
+    history = [Asked(q, q in right, in_last_attempt=False) for q in first]
+    history += [Asked(q, False, in_last_attempt=True) for q in second]
+    third = _ids(draw(QUESTIONS, 8, 3, history))
+    unseen = {q for q, _ in QUESTIONS} - set(first) - set(second)
+    assert set(third[:4]) == unseen
+    assert set(third[4:]) <= set(right)  # seen and answered right, not last time
+    assert not set(third) & set(wrong)  # a miss comes back only after the rest run out
+    fourth = _ids(draw(QUESTIONS, 19, 4, history))
+    assert set(fourth[:4]) == unseen
+    assert set(fourth[4:9]) == set(right)
+    assert set(fourth[9:12]) == set(wrong)
+    assert set(fourth[12:]) < set(second)
+
+
+def test_a_bank_covers_as_many_retakes_as_it_has_fresh_draws_left():
+    assert retakes_without_repeats(20, 8) == 1
+    assert retakes_without_repeats(15, 8) == 0
+    assert retakes_without_repeats(24, 8) == 2
+    assert retakes_without_repeats(20, 5) == 3
 
 
 async def _scalar(engine: AsyncEngine, query):
@@ -106,7 +148,7 @@ async def test_the_last_missing_milestone_after_a_pass_moves_the_member_on(
     assert "Phase 2 of 4" in (await bot.say("/pivot status")).text
 
 
-async def test_a_fail_explains_every_miss_and_says_when_to_retake(
+async def test_a_fail_names_the_topics_to_review_and_explains_without_an_answer_key(
     bot: BotDriver, content: ContentLibrary
 ):
     await bot.say("/pivot join")
@@ -121,38 +163,54 @@ async def test_a_fail_explains_every_miss_and_says_when_to_retake(
             reply = await press(bot, wrong_button(reply, content))
     assert "Phase 1 gate: not yet — 5 of 8 (62%)" in reply.text
     assert "You need 80% (7 of 8)" in reply.text
-    assert "What you missed (3):" in reply.text
+    topics = Counter(q.topic.replace("-", " ") for q in missed)
+    assert "Topics to review: " in reply.text
+    for topic, count in topics.items():
+        assert f"{topic} ({count})" in reply.text
     for question in missed:
+        assert question.question in reply.text
         assert question.explanation in reply.text
-        assert f"Answer: {question.options[question.correct_index].text}" in reply.text
+    assert "Answer:" not in reply.text
+    assert "You chose:" not in reply.text
+    assert "Questions you missed come back only once the ones you haven't seen run out." in (
+        reply.text
+    )
     assert "You can retake it from Monday 7 Dec 2026 at 09:00 (UTC)" in reply.text
 
 
-async def test_a_retake_inside_the_cooldown_is_told_when_and_a_new_draw_comes_after(
+async def _asked(
+    bot: BotDriver, reply: Reply, content: ContentLibrary, *, right: int
+) -> tuple[list[str], list[str]]:
+    """Answer a whole attempt, the first ``right`` questions correctly: the ids answered
+    right, and those answered wrong."""
+    asked: tuple[list[str], list[str]] = ([], [])
+    while is_question(reply):
+        good = len(asked[0]) < right
+        asked[0 if good else 1].append(shown_question(reply, content).id)
+        reply = await press(bot, (right_button if good else wrong_button)(reply, content))
+    return asked
+
+
+async def test_a_retake_asks_nothing_from_the_last_attempt_while_the_bank_allows(
     bot: BotDriver, content: ContentLibrary
 ):
-    await bot.say("/pivot join tz Europe/Berlin")
+    await bot.say("/pivot join")
     await finish_phase_milestones(bot, content, 1)
-    first = await bot.say("/pivot quiz")
-    first_question = shown_question(first, content)
-    await answer_all(bot, first, content, right=0)
-    bot.advance(days=6, hours=23)
-    early = await bot.say("/pivot quiz")
-    assert "You can retake it from Monday 7 Dec 2026 at 10:00 (Europe/Berlin)" in early.text
-    assert not is_question(early)
-    assert (
-        "You can retake the phase-1 gate quiz from Monday 7 Dec 2026"
-        in (await bot.say("/pivot status")).text
-    )
-    bot.advance(hours=1)
-    retake = await bot.say("/pivot quiz")
-    assert is_question(retake)
-    assert shown_question(retake, content) != first_question
-    history = await bot.say("/pivot quiz history")
-    assert history.text.splitlines()[1:] == [
-        "  Phase 1 gate · attempt 2 · in progress, 0 of 8 answered",
-        "  Phase 1 gate · attempt 1 · 30 Nov 2026 · 0 of 8 (0%) · not yet",
-    ]
+    first_right, first_wrong = await _asked(bot, await bot.say("/pivot quiz"), content, right=2)
+    first = {*first_right, *first_wrong}
+    bot.advance(days=7)
+    _none, missed = await _asked(bot, await bot.say("/pivot quiz"), content, right=0)
+    second = set(missed)
+    assert len(first) == len(second) == 8
+    assert not first & second
+    bot.advance(days=7)
+    passed, _none = await _asked(bot, await bot.say("/pivot quiz"), content, right=8)
+    third = set(passed)
+    bank = {q.id for q in content.quiz_bank("standard").phase(1).questions}
+    assert bank - first - second <= third  # the four never asked first,
+    assert set(first_right) <= third  # then those answered right, not last time,
+    assert len(third & set(first_wrong)) == 2  # and only then misses of the first attempt
+    assert not third & second
 
 
 async def test_an_abandoned_attempt_resumes_where_it_stopped(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.domain.pace import Pace, pace
+from bot.domain.pace import Pace, pace_at, plan_marks
 from bot.domain.plan import add_months, months_elapsed, phase_windows, plan_month, plan_start
 from bot.domain.weeks import IsoWeek
 
@@ -45,21 +45,31 @@ def test_phase_windows_follow_the_tracks_phase_lengths() -> None:
 
 def test_pace_is_behind_by_the_weeks_since_the_next_milestone_was_due() -> None:
     targets = [date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)]
-    assert pace(targets, 0, date(2027, 1, 22)) == Pace("behind", 3)
-    assert pace(targets, 1, date(2027, 1, 22)) == Pace("on track")
+    assert pace_at(plan_marks(targets, 0), date(2027, 1, 22)) == Pace("behind", 3)
+    assert pace_at(plan_marks(targets, 1), date(2027, 1, 22)) == Pace("on track")
 
 
 def test_pace_is_ahead_by_the_weeks_until_the_last_milestone_done_was_due() -> None:
     targets = [date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)]
-    assert pace(targets, 2, date(2027, 1, 11)) == Pace("ahead", 3)
+    assert pace_at(plan_marks(targets, 2), date(2027, 1, 11)) == Pace("ahead", 3)
     assert Pace("ahead", 3).describe() == "ahead by 3 weeks"
     assert Pace("behind", 1).describe() == "behind by 1 week"
 
 
+def test_milestones_without_checkins_behind_them_keep_you_on_track_but_never_ahead() -> None:
+    targets = [date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)]
+    burst = plan_marks(targets, done=3, backed=0)
+    assert pace_at(burst, date(2026, 12, 7)) == Pace("on track")
+    assert pace_at(burst, date(2027, 3, 20)) == Pace("on track")  # nothing left undone
+    one_backed = plan_marks(targets, done=2, backed=1)
+    assert pace_at(one_backed, date(2026, 12, 4)) == Pace("ahead", 4)
+    assert pace_at(one_backed, date(2027, 3, 8)) == Pace("behind", 1)
+
+
 def test_less_than_a_week_either_way_is_on_track() -> None:
     targets = [date(2027, 1, 10)]
-    assert pace(targets, 0, date(2027, 1, 15)) == Pace("on track")
-    assert pace(targets, 1, date(2027, 1, 5)) == Pace("on track")
+    assert pace_at(plan_marks(targets, 0), date(2027, 1, 15)) == Pace("on track")
+    assert pace_at(plan_marks(targets, 1), date(2027, 1, 5)) == Pace("on track")
 
 
 def test_weeks_until_counts_week_53() -> None:

@@ -9,9 +9,11 @@ import pytest
 
 from bot.content.loader import CONTENT_DIR, ContentError, ContentLibrary, load_library
 from bot.content.quiz_schema import MAX_OPTION_CHARS, MIN_QUESTIONS_PER_PHASE, normalised
+from bot.domain.quiz import retakes_without_repeats
 from bot.messages import Button
 
 DISCORD_CUSTOM_ID = 100
+DEFAULT_QUESTIONS = 8  # a new cohort's questions per attempt
 ANSWER_COMMAND = "quiz answer"
 
 
@@ -21,6 +23,16 @@ def test_every_bank_has_four_phases_of_at_least_fifteen_questions(content: Conte
         assert [p.phase for p in bank.phases] == [1, 2, 3, 4]
         for phase in bank.phases:
             assert len(phase.questions) >= MIN_QUESTIONS_PER_PHASE, (bank.key, phase.phase)
+
+
+def test_the_standard_bank_covers_a_retake_without_a_repeat_at_the_default_size(
+    content: ContentLibrary,
+):
+    """A failed attempt shows its explanations, so a retake must not ask those questions."""
+    bank = content.quiz_bank("standard")
+    assert retakes_without_repeats(bank.smallest_phase, DEFAULT_QUESTIONS) >= 1
+    for phase in bank.phases:
+        assert len(phase.questions) >= 2 * DEFAULT_QUESTIONS, phase.phase
 
 
 def test_every_question_has_three_to_five_options_and_exactly_one_correct(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.commands.cohorts import require_cohort_admin, target_cohort
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort
-from bot.domain.quiz import needed_to_pass
+from bot.domain.quiz import needed_to_pass, retakes_without_repeats
 from bot.messages import Invocation, Reply, Section
 from bot.services.audit import record
 from bot.views.formatting import plural
@@ -14,12 +15,18 @@ from bot.views.formatting import plural
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 15
 
 
-def describe(cohort: Cohort) -> str:
+def describe(cohort: Cohort, content: ContentLibrary) -> str:
+    """The settings, and how many retakes the bank covers before a question comes back."""
     needed = needed_to_pass(cohort.quiz_questions, cohort.quiz_pass_percent)
+    bank = content.quiz_bank(cohort.quiz_bank)
+    retakes = retakes_without_repeats(bank.smallest_phase, cohort.quiz_questions)
+    covers = plural(retakes, "retake") if retakes else "no retake"
     return (
         f"{plural(cohort.quiz_questions, 'question')}, pass mark {cohort.quiz_pass_percent}% "
         f"({needed} of {cohort.quiz_questions}), retake after "
-        f"{plural(cohort.quiz_cooldown_days, 'day')}, question bank `{cohort.quiz_bank}`"
+        f"{plural(cohort.quiz_cooldown_days, 'day')}, question bank `{cohort.quiz_bank}` "
+        f"({bank.smallest_phase} questions in its smallest phase: {covers} without "
+        "repeating a question)"
     )
 
 
@@ -33,7 +40,9 @@ async def quiz_settings(inv: Invocation, ctx: Context) -> Reply:
     }
     changes = {k: v for k, v in wanted.items() if v is not None and v != getattr(cohort, k)}
     if not changes:
-        return Reply.of(Section(f"Gate quizzes in cohort {cohort.name}: {describe(cohort)}."))
+        return Reply.of(
+            Section(f"Gate quizzes in cohort {cohort.name}: {describe(cohort, ctx.content)}.")
+        )
     await require_cohort_admin(ctx, inv, cohort)
     bank_key = str(changes.get("quiz_bank", cohort.quiz_bank))
     bank = ctx.content.quiz_banks.get(bank_key)
@@ -47,7 +56,7 @@ async def quiz_settings(inv: Invocation, ctx: Context) -> Reply:
             "phase, so an attempt can ask at most that many, e.g. "
             "`/pivot cohort quiz questions 10`."
         )
-    before = describe(cohort)
+    before = describe(cohort, ctx.content)
     for name, value in changes.items():
         setattr(cohort, name, value)
     record(
@@ -61,7 +70,7 @@ async def quiz_settings(inv: Invocation, ctx: Context) -> Reply:
     )
     return Reply.of(
         Section(
-            f"Gate quizzes in cohort {cohort.name}: {describe(cohort)}.",
+            f"Gate quizzes in cohort {cohort.name}: {describe(cohort, ctx.content)}.",
             (
                 f"Before: {before}.",
                 "Attempts already under way keep the settings they started with.",

@@ -120,7 +120,7 @@ async def _choose_cohort(ctx: Context, inv: Invocation) -> Cohort:
         where = (
             f"Join another, e.g. `/pivot join {others[0]}`. Open cohorts: {', '.join(others)}."
             if others
-            else "No cohort here is open; an admin creates one with `/pivot cohort create`."
+            else "No cohort here is open; an admin creates one with `/pivot cohort create <name>`."
         )
         raise UsageError(f"Cohort {choice.cohort.name} is archived: it takes no members. {where}")
     if choice.cohort is not None:

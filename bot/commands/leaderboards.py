@@ -8,19 +8,25 @@ from bot.commands.cohorts import require_cohort_admin, target_cohort
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.messages import Invocation, Reply, Section
 from bot.services.audit import record
-from bot.services.leaderboards import BOARDS, Board, standings
+from bot.services.leaderboards import BOARDS, Board, progress_of, standings
 from bot.services.points import recompute_points
 from bot.views.formatting import plural
-from bot.views.leaderboards import board_blocks, board_buttons, rules_blocks
+from bot.views.leaderboards import PLACE, board_blocks, board_buttons, rules_blocks, you_line
 
 
 async def show(inv: Invocation, ctx: Context) -> Reply:
+    """The board, after the member's own line: their week, their plan, and their place only
+    in the top half or when asked (``place``)."""
     del inv
     member, cohort = ctx.joined()
     board = cast(Board, ctx.args.text("board"))
+    place_asked = ctx.args.has(PLACE)
     result = await standings(ctx.session, cohort, board, ctx.now, viewer=member)
+    progress = await progress_of(ctx.session, member, cohort, ctx.now)
     return Reply.of(
-        *board_blocks(result, ctx.content.point_rules, viewer_id=member.id), board_buttons(board)
+        Section(you_line(result, progress, place_asked)),
+        *board_blocks(result, ctx.content.point_rules, viewer_id=member.id),
+        board_buttons(board, result, place_asked),
     )
 
 
@@ -59,7 +65,10 @@ SPECS = (
         handler=show,
         aliases=("leaderboard",),
         dedupe=False,
-        args=(Arg("board", ArgKind.CHOICE, "which board", choices=BOARDS, default="week"),),
+        args=(
+            Arg("board", ArgKind.CHOICE, "which board", choices=BOARDS, default="week"),
+            Arg(PLACE, ArgKind.CHOICE, "show your place wherever it is", choices=(PLACE,)),
+        ),
     ),
     CommandSpec(
         name="leaderboard rules",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Milestone, Phase
 from bot.db.models import Cohort, Member, MilestoneProgress
+from bot.domain.evidence import evidence_key
 from bot.messages import Actions, Block, Button, Invocation, ProgressBar, Reply, Section
 from bot.services.advancement import advance_if_ready
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.views.formatting import day
-from bot.views.leaderboards import earned_line
+from bot.views.leaderboards import earned_line, milestone_points_line
 from bot.views.status import MILESTONES_BUTTON, STATUS_BUTTON, plan_line
 
 QUIZ_BUTTON = Button("Take the gate quiz", "quiz start", style="primary")
@@ -52,7 +55,10 @@ async def mark_done(
 ) -> Reply:
     """Mark one milestone done, award its points and move on when a passed gate waited for it;
     the reply ``done`` gives, for every command that ticks milestones off."""
+    if evidence:
+        await _refuse_reused_link(ctx, member, milestone, evidence)
     row = await ctx.session.get(MilestoneProgress, (member.id, milestone.key))
+    new = row is None
     if row is None:
         ctx.session.add(
             MilestoneProgress(
@@ -68,8 +74,13 @@ async def mark_done(
         headline = f"✓ {milestone.title} was already done on {day(row.done_at)}; evidence updated."
     else:
         headline = f"✓ {milestone.title} was already done on {day(row.done_at)}."
-    earned = earned_line(
-        await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
+    added = await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
+    earned = (
+        milestone_points_line(
+            milestone.key, bool(evidence), added, ctx.content.point_rules, ctx.now, member.timezone
+        )
+        if new
+        else earned_line(added)
     )
     fields = (
         [f"Evidence: {evidence}"] if evidence else [f"Add evidence any time: {milestone.evidence}."]
@@ -99,6 +110,26 @@ async def mark_done(
         Section(plan_line(snapshot)),
         Actions(buttons),
     )
+
+
+async def _refuse_reused_link(
+    ctx: Context, member: Member, milestone: Milestone, evidence: str
+) -> None:
+    """One link proves one milestone: the same link again (however written) is refused."""
+    wanted = evidence_key(evidence)
+    links = await ctx.session.execute(
+        select(MilestoneProgress.milestone_key, MilestoneProgress.evidence_url).where(
+            MilestoneProgress.member_id == member.id,
+            MilestoneProgress.milestone_key != milestone.key,
+            MilestoneProgress.evidence_url.is_not(None),
+        )
+    )
+    for key, url in links:
+        if url and evidence_key(url) == wanted:
+            raise UsageError(
+                f"That link is already the evidence for `{key}`; each milestone needs a link "
+                f"of its own, e.g. `/pivot done {milestone.key} https://github.com/you/repo/pull/12`."
+            )
 
 
 def _moved_on_text(ctx: Context, new_phase: int, graduated: bool) -> str:

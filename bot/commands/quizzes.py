@@ -35,6 +35,7 @@ from bot.views.quizzes import (
     miss_blocks,
     passed_blocks,
     question_blocks,
+    review_blocks,
     score_line,
     unavailable_blocks,
 )
@@ -111,7 +112,7 @@ async def answer(inv: Invocation, ctx: Context) -> Reply:
     right = await record_answer(
         ctx.session, attempt, bank, number, cohort.quiz_cooldown_days, ctx.now
     )
-    feedback = Section("✓ Right." if right else "✗ Not quite. The answer and why come at the end.")
+    feedback = Section("✓ Right." if right else "✗ Not quite. Why comes at the end.")
     if attempt.status == OPEN:
         return _question_reply(attempt, bank, feedback)
     return Reply.of(feedback, *await _result(ctx, member, cohort, attempt, bank))
@@ -123,7 +124,7 @@ async def _result(
     found = await misses(ctx.session, attempt, bank)
     if attempt.status != PASSED:
         offer = attempt.kind == PLACEMENT and member.track != "standard"
-        return (*failed_blocks(attempt, member.timezone, offer), *miss_blocks(found))
+        return (*failed_blocks(attempt, member.timezone, offer), *review_blocks(found))
     added = await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     advancement = await advance_if_ready(ctx.session, member, cohort, ctx.content, ctx.now)
     snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)

@@ -4,11 +4,18 @@ Each required milestone has a target date inside its phase. With ``k`` of them d
 behind when target ``k+1`` has passed, by the weeks since it passed; you are ahead when target
 ``k`` still lies in the future, by the weeks until it. Counting done milestones, not which ones,
 means doing them in another order is never punished.
+
+Only milestones with check-ins behind them can put you ahead. One marked long before its plan
+date without them (see ``bot.domain.points.early_unbacked``) still counts as done, so it keeps
+you from falling behind and lets a passed gate move you on, but the "ahead" side counts the
+backed ones alone, even after the gate: a burst of links in month 1 reads "on track", never
+"ahead by 19 weeks". Milestones of a phase left behind without marking them (a placement
+quiz stands for them) count as backed. Marking one again once check-ins back it counts it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -16,6 +23,7 @@ from typing import Literal
 from bot.domain.plan import PhaseWindow, add_months, months_elapsed
 
 PaceState = Literal["on track", "ahead", "behind"]
+WEEK = 7  # days: less than a week either way is on track
 
 
 @dataclass(frozen=True)
@@ -71,18 +79,44 @@ def target_date(
     return window.starts_on + timedelta(days=round(span * due))
 
 
-def pace(targets: list[date], done: int, today: date) -> Pace:
-    """``targets`` are the required milestones' dates in order; ``done`` is how many are done."""
+@dataclass(frozen=True)
+class PlanMarks:
+    """The two plan dates pace is measured against, free of today, so they can be stored.
+
+    ``reached`` is the target date of the last required milestone that counts towards being
+    ahead; ``next_due`` the target date of the first required milestone not done. The pace
+    board reads them from the standings and ``status`` through its snapshot, so the two can
+    never disagree.
+    """
+
+    reached: date | None
+    next_due: date | None
+
+    @classmethod
+    def of_days(cls, reached: int | None, next_due: int | None) -> PlanMarks:
+        """From day ordinals, as the standings store them."""
+        return cls(
+            None if reached is None else date.fromordinal(reached),
+            None if next_due is None else date.fromordinal(next_due),
+        )
+
+
+def plan_marks(targets: Sequence[date], done: int, backed: int | None = None) -> PlanMarks:
+    """``targets`` are the required milestones' dates; ``done`` how many count as done and
+    ``backed`` how many of those may put the member ahead (all of them when not given)."""
     targets = sorted(targets)
     done = min(max(done, 0), len(targets))
-    if done < len(targets) and targets[done] < today:
-        weeks = (today - targets[done]).days // 7
-        if weeks >= 1:
-            return Pace("behind", weeks)
-    if done > 0 and targets[done - 1] > today:
-        weeks = (targets[done - 1] - today).days // 7
-        if weeks >= 1:
-            return Pace("ahead", weeks)
+    backed = done if backed is None else min(max(backed, 0), done)
+    return PlanMarks(
+        targets[backed - 1] if backed else None, targets[done] if done < len(targets) else None
+    )
+
+
+def pace_at(marks: PlanMarks, today: date) -> Pace:
+    if marks.next_due is not None and (today - marks.next_due).days >= WEEK:
+        return Pace("behind", (today - marks.next_due).days // WEEK)
+    if marks.reached is not None and (marks.reached - today).days >= WEEK:
+        return Pace("ahead", (marks.reached - today).days // WEEK)
     return Pace("on track")
 
 

@@ -3,16 +3,28 @@
 The ledger table is only ever the output of :func:`derive_awards` over a member's events, so
 taking a milestone back, deleting a member or changing ``points.yaml`` can never leave a
 stale counter behind: re-deriving gives the exact standing.
+
+Three rules keep milestone points from being gamed, all decided from the events alone so a
+rebuild agrees with the ledger kept after each command:
+
+- an evidence link earns its points for one milestone only, the first that used it;
+- a milestone marked more than ``early_milestone.weeks_ahead`` weeks before its plan date,
+  without ``early_milestone.checkins`` check-ins since its phase began, earns its points on
+  the plan date (an award dated in the future, which no board counts before its day);
+- milestone and evidence points in one ISO week stop at ``milestone_week_cap``, first come
+  first served, so the week's last milestone may earn part of its points or none.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.content.point_rules import PointRules
+from bot.domain.evidence import evidence_key
 from bot.domain.gates import LAST_PHASE
 from bot.domain.streaks import streak
 from bot.domain.weeks import IsoWeek
@@ -31,7 +43,8 @@ class MilestoneFact:
     key: str
     phase: int  # 0 when the roadmap no longer has this key: the points stay, unphased
     done_at: datetime
-    has_evidence: bool
+    evidence: str | None  # the link given as evidence
+    due_at: datetime | None = None  # when the member's plan reaches it; None off the roadmap
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,60 @@ def streak_bonus_weeks(
     return [(length, week) for length, week in walked.reached() if length in wanted]
 
 
+def early_unbacked(
+    rules: PointRules,
+    milestones: Sequence[MilestoneFact],
+    checkins: Sequence[CheckinFact],
+    advanced_at: Sequence[datetime],
+) -> frozenset[str]:
+    """The milestones marked too long before their plan date for the check-ins behind them.
+
+    What backs a mark is the check-ins made since its phase began, up to the moment it was
+    marked, so the answer never changes afterwards: it is part of the event, not of today.
+    """
+    ahead = timedelta(weeks=rules.early_milestone.weeks_ahead)
+    early = [f for f in milestones if f.due_at is not None and f.due_at - f.done_at > ahead]
+    moved_up = sorted(advanced_at)
+
+    def backing(fact: MilestoneFact) -> int:
+        began = moved_up[fact.phase - 2] if 2 <= fact.phase <= len(moved_up) + 1 else None
+        return sum(1 for c in checkins if c.at <= fact.done_at and (began is None or c.at >= began))
+
+    return frozenset(f.key for f in early if backing(f) < rules.early_milestone.checkins)
+
+
+def milestone_awards(
+    rules: PointRules,
+    milestones: Sequence[MilestoneFact],
+    checkins: Sequence[CheckinFact],
+    advanced_at: Sequence[datetime],
+    week_of: Callable[[datetime], IsoWeek],
+) -> list[Award]:
+    """Each milestone's points and its evidence's, after the three rules of this module."""
+    unbacked = early_unbacked(rules, milestones, checkins, advanced_at)
+
+    def earns_at(fact: MilestoneFact) -> datetime:
+        return fact.due_at if fact.due_at is not None and fact.key in unbacked else fact.done_at
+
+    first_use: dict[str, str] = {}
+    for fact in sorted(milestones, key=lambda f: (f.done_at, f.key)):
+        if fact.evidence:
+            first_use.setdefault(evidence_key(fact.evidence), fact.key)
+    spent: defaultdict[IsoWeek, int] = defaultdict(int)
+    awards: list[Award] = []
+    for fact in sorted(milestones, key=lambda f: (earns_at(f), f.key)):
+        at = earns_at(fact)
+        week = week_of(at)
+        parts: list[tuple[AwardKind, int]] = [("milestone", rules.milestone)]
+        if fact.evidence and first_use[evidence_key(fact.evidence)] == fact.key:
+            parts.append(("evidence", rules.milestone_evidence))
+        for kind, points in parts:
+            granted = max(0, min(points, rules.milestone_week_cap - spent[week]))
+            spent[week] += granted
+            awards.append(Award(f"{kind}:{fact.key}", kind, granted, fact.phase, str(week), at))
+    return awards
+
+
 def derive_awards(
     rules: PointRules,
     *,
@@ -98,7 +165,8 @@ def derive_awards(
     """Every award a member's events earn, in no particular order.
 
     Check-ins and streak bonuses belong to the check-in's own week; the rest to the week
-    (in the cohort's timezone, through ``week_of``) in which they happened.
+    (in the cohort's timezone, through ``week_of``) in which they are earned: when they
+    happened, or for an unbacked early milestone, when the plan reaches it.
     """
     awards: list[Award] = []
     when_by_week = {c.week: c.at for c in checkins}
@@ -126,29 +194,7 @@ def derive_awards(
                 at,
             )
         )
-    for fact in milestones:
-        done_week = str(week_of(fact.done_at))
-        awards.append(
-            Award(
-                f"milestone:{fact.key}",
-                "milestone",
-                rules.milestone,
-                fact.phase,
-                done_week,
-                fact.done_at,
-            )
-        )
-        if fact.has_evidence:
-            awards.append(
-                Award(
-                    f"evidence:{fact.key}",
-                    "evidence",
-                    rules.milestone_evidence,
-                    fact.phase,
-                    done_week,
-                    fact.done_at,
-                )
-            )
+    awards.extend(milestone_awards(rules, milestones, checkins, advanced_at, week_of))
     for gate in gates:
         awards.append(
             Award(

@@ -1,9 +1,13 @@
 """Quiz attempts as plain values: a reproducible draw, and the pass rule.
 
-The draw depends only on the attempt's seed, and the seed only on what the database already
-says (bank, member, phase, attempt number), so the same history always asks the same
-questions in the same order: a console transcript replays exactly, and a support question
-("why did I get this?") can be answered.
+The draw depends only on the attempt's seed and the member's earlier answers in the phase,
+and the seed only on what the database already says (bank, member, phase, attempt number),
+so the same history always asks the same questions in the same order: a console transcript
+replays exactly, and a support question ("why did I get this?") can be answered.
+
+A failed attempt shows the explanations of the questions missed, which give their answers
+away. So a retake asks questions the member has not seen first, then ones not in their last
+attempt, and a question they got wrong only once the unseen ones have run out.
 """
 
 from __future__ import annotations
@@ -35,13 +39,41 @@ def attempt_seed(bank: str, member_id: int, phase: int, number: int) -> int:
     return int.from_bytes(digest[:8], "big") & (2**63 - 1)
 
 
-def draw(questions: Sequence[tuple[str, int]], size: int, seed: int) -> tuple[DrawnQuestion, ...]:
+@dataclass(frozen=True)
+class Asked:
+    """A question answered in an earlier attempt of the same phase."""
+
+    question_id: str
+    right: bool
+    in_last_attempt: bool
+
+
+def _staleness(asked: Sequence[Asked]) -> dict[str, int]:
+    """How stale each asked question is, 1 (seen, not last time, never missed) to 4 (missed
+    last time); a question never asked is 0, the freshest."""
+    last = {a.question_id for a in asked if a.in_last_attempt}
+    missed = {a.question_id for a in asked if not a.right}
+    return {
+        a.question_id: 1 + (a.question_id in missed) + 2 * (a.question_id in last) for a in asked
+    }
+
+
+def draw(
+    questions: Sequence[tuple[str, int]], size: int, seed: int, asked: Sequence[Asked] = ()
+) -> tuple[DrawnQuestion, ...]:
     """``size`` distinct questions from ``(id, option count)`` pairs, options shuffled.
 
-    A bank smaller than ``size`` gives all of its questions.
+    Fresh questions come first, then each staler kind in turn (see ``_staleness``), each
+    kind drawn at random. A bank smaller than ``size`` gives all of its questions.
     """
     rng = random.Random(seed)
-    chosen = rng.sample(range(len(questions)), min(size, len(questions)))
+    staleness = _staleness(asked)
+    kinds: dict[int, list[int]] = {}
+    for index, (question_id, _options) in enumerate(questions):
+        kinds.setdefault(staleness.get(question_id, 0), []).append(index)
+    chosen: list[int] = []
+    for kind in sorted(kinds):
+        chosen.extend(rng.sample(kinds[kind], min(size - len(chosen), len(kinds[kind]))))
     drawn = []
     for index in chosen:
         question_id, options = questions[index]
@@ -49,6 +81,12 @@ def draw(questions: Sequence[tuple[str, int]], size: int, seed: int) -> tuple[Dr
         rng.shuffle(order)
         drawn.append(DrawnQuestion(question_id, tuple(order)))
     return tuple(drawn)
+
+
+def retakes_without_repeats(questions: int, size: int) -> int:
+    """How many retakes of ``size`` questions a phase of ``questions`` covers before a
+    question comes back: the first attempt and each retake all draw fresh ones."""
+    return max(0, questions // size - 1) if size > 0 else 0
 
 
 def needed_to_pass(size: int, pass_percent: int) -> int:

@@ -10,18 +10,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Checkin, Cohort, Member, Pause, QuizAttempt, Standing
 from bot.domain.pace import PaceState
 from bot.domain.weeks import IsoWeek, local_date
+from bot.services.pace_query import is_behind, members_today, weeks_ahead
 from bot.services.quizzes import FAILED, PASSED
 from bot.services.snapshot import skipped_weeks
 
 PHASES = (1, 2, 3, 4)
 PACE_STATES: tuple[PaceState, ...] = ("ahead", "on track", "behind")
-WEEK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,10 @@ async def members_per_phase(session: AsyncSession, cohort: Cohort) -> tuple[int,
 async def pace_distribution(
     session: AsyncSession, cohort: Cohort, now: datetime
 ) -> tuple[tuple[PaceState, int], ...]:
-    """The same rule as ``bot.domain.pace.pace``, over the stored plan dates of everyone."""
-    today = literal(local_date(now, cohort.timezone).toordinal())
-    state = case(
-        (today - Standing.next_target_day >= WEEK_DAYS, "behind"),
-        (Standing.done_target_day - today >= WEEK_DAYS, "ahead"),
-        else_="on track",
-    )
+    """The same rule as ``bot.domain.pace.pace_at``, over the stored plan dates of everyone,
+    each on their own calendar day as the pace board and ``status`` measure it."""
+    today = await members_today(session, cohort, now)
+    state = case((is_behind(today), "behind"), (weeks_ahead(today) > 0, "ahead"), else_="on track")
     rows = await session.execute(
         select(state, func.count())
         .select_from(Member)

@@ -1,51 +1,36 @@
-"""The four leaderboards, each one indexed query over the ledger and the standings.
+"""The four leaderboards, each one indexed query over the ledger and the standings, whose
+rows ``bot.domain.ranking`` puts in places.
 
-Every board ranks only members with something to show on it (points in the period, or being
-on or ahead of their own plan), so nobody is ever listed for what they did not do. Ties
-break by the order in ``TIE_BREAKS``, ending with the member id, so two runs always agree;
-``/pivot leaderboard rules`` shows the same text.
+Every board ranks only members with something to show on it (points in the period, or a
+milestone done and being on or ahead of their own plan), so nobody is ever listed for what
+they did not do, and a quiet member never shows up in the channel. Members
+who keep their standing private are left out of the ranking altogether, and only counted:
+in a small cohort, a numbered slot with the name blanked out still says who it is.
+
+Places are competition ranks (``bot.domain.ranking``): members level on a board share a
+place and are listed by name. An award dated after ``now`` (an early milestone's points
+waiting for its plan date) counts on no board before its day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Member, PointAward, Standing
+from bot.domain.pace import Pace, PlanMarks, pace_at
+from bot.domain.ranking import Entry, Placed, Tally, rank
 from bot.domain.weeks import IsoWeek, local_date
+from bot.services.pace_query import members_today, on_or_ahead, weeks_ahead
 
 Board = Literal["week", "phase", "all", "pace"]
 Query = Select[*tuple[Any, ...]]
 BOARDS: tuple[Board, ...] = ("week", "phase", "all", "pace")
 TOP = 10
-BEHIND_DAYS = 7  # a week past the next target is "behind", as in /pivot status
-PER_MILLE = 1000
-
-TIE_BREAKS: dict[Board, tuple[str, ...]] = {
-    "week": ("more points this week", "reached that total earlier in the week", "joined first"),
-    "phase": ("more points in this phase", "reached that total earlier", "joined first"),
-    "all": ("more points", "reached that total earlier", "joined first"),
-    "pace": (
-        "further ahead of your own plan (share of plan done minus share of time gone)",
-        "more required milestones done",
-        "joined first",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    position: int
-    member_id: int
-    display_name: str
-    visible: bool
-    score: int  # points, or for pace: per mille of the plan ahead of the calendar
-    done_per_mille: int = 0
-    elapsed_per_mille: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,81 +39,80 @@ class Standings:
     cohort: Cohort
     week: IsoWeek
     phase: int | None
-    top: tuple[BoardRow, ...]
-    listed: int  # members on the board
-    you: BoardRow | None  # the viewer's own row, when they are on it
+    rows: tuple[Placed, ...]  # the first ``top`` ranked members, in board order
+    ranked: int  # members ranked on the board
+    private: int  # members who would be on it but keep their standing private
+    you: Placed | None  # the viewer's place, when they are ranked on it
+    top: int = TOP  # how many lines the board names
 
 
-def _elapsed_days(today: int) -> ColumnElement[int]:
-    since = literal(today) - Standing.plan_start_day
-    return case(
-        (since < 0, 0),
-        (since > Standing.plan_days, Standing.plan_days),
-        else_=since,
-    )
+@dataclass(frozen=True)
+class Progress:
+    """What a member's private line leads with: their own week against the last, and plan."""
+
+    this_week: int
+    last_week: int
+    pace: Pace
+    visible: bool
 
 
 def _base(cohort: Cohort) -> Query:
-    return select(Member.id, Member.display_name, Member.leaderboard_visible).where(
-        Member.cohort_id == cohort.id, Member.left_at.is_(None)
-    )
+    return select(
+        Member.id, Member.display_name, Member.leaderboard_visible.label("visible")
+    ).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
 
 
-def _week_query(cohort: Cohort, week: IsoWeek) -> tuple[Query, list[Any]]:
+def _week_query(cohort: Cohort, week: IsoWeek, now: datetime) -> Query:
     points = (
-        select(
-            PointAward.member_id,
-            func.sum(PointAward.points).label("score"),
-            func.max(PointAward.earned_at).label("reached"),
-        )
+        select(PointAward.member_id, func.sum(PointAward.points).label("score"))
         .join(Member, Member.id == PointAward.member_id)
-        .where(PointAward.week == str(week), Member.cohort_id == cohort.id)
+        .where(
+            PointAward.week == str(week),
+            PointAward.earned_at <= now,
+            Member.cohort_id == cohort.id,
+        )
         .group_by(PointAward.member_id)
         .subquery()
     )
-    query = (
+    return (
         _base(cohort)
-        .add_columns(points.c.score, literal(0).label("done"), literal(0).label("elapsed"))
+        .add_columns(points.c.score)
         .join(points, points.c.member_id == Member.id)
         .where(points.c.score > 0)
     )
-    return query, [points.c.score.desc(), points.c.reached.asc(), Member.id.asc()]
 
 
-def _points_query(cohort: Cohort, phase: int | None) -> tuple[Query, list[Any]]:
-    score = Standing.points_total if phase is None else Standing.points_phase
+def _points_query(cohort: Cohort, phase: int | None, now: datetime) -> Query:
+    """All-time or phase points: the stored totals, less what is not earned until later."""
+    # The awards dated after now: one short index range per member, usually empty.
+    # Only asked of a member whose latest award is dated after now.
+    waiting = select(func.coalesce(func.sum(PointAward.points), 0)).where(
+        PointAward.member_id == Member.id, PointAward.earned_at > now
+    )
+    if phase is not None:
+        waiting = waiting.where(PointAward.phase == phase)
+    stored = Standing.points_total if phase is None else Standing.points_phase
+    score = stored - case((Standing.last_earned_at > now, waiting.scalar_subquery()), else_=0)
     query = (
         _base(cohort)
-        .add_columns(score.label("score"), literal(0).label("done"), literal(0).label("elapsed"))
+        .add_columns(score.label("score"))
         .join(Standing, Standing.member_id == Member.id)
         .where(score > 0)
     )
-    if phase is not None:
-        query = query.where(Member.phase == phase)
-    return query, [score.desc(), Standing.last_earned_at.asc(), Member.id.asc()]
+    return query if phase is None else query.where(Member.phase == phase)
 
 
-def _pace_query(cohort: Cohort, today: date) -> tuple[Query, list[Any]]:
-    day = today.toordinal()
-    done = (Standing.done_target_day - Standing.plan_start_day) * PER_MILLE // Standing.plan_days
-    elapsed = _elapsed_days(day) * PER_MILLE // Standing.plan_days
-    ahead = (
-        (Standing.done_target_day - Standing.plan_start_day - _elapsed_days(day)) * PER_MILLE
-    ) // Standing.plan_days
-    query = (
+def _pace_query(cohort: Cohort, today: ColumnElement[int]) -> Query:
+    return (
         _base(cohort)
-        .add_columns(ahead.label("score"), done.label("done"), elapsed.label("elapsed"))
+        .add_columns(weeks_ahead(today).label("score"))
         .join(Standing, Standing.member_id == Member.id)
-        .where(
-            Standing.required_done > 0,
-            Standing.plan_days > 0,
-            or_(
-                Standing.next_target_day.is_(None),
-                literal(day) - Standing.next_target_day < BEHIND_DAYS,
-            ),
-        )
+        .where(Standing.required_done > 0, on_or_ahead(today))
     )
-    return query, [ahead.desc(), Standing.required_done.desc(), Member.id.asc()]
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 async def standings(
@@ -147,49 +131,78 @@ async def standings(
     ``phase`` picks the phase board's phase (the viewer's by default); ``week`` the week
     board's week (the current one by default, a past one for a catch-up post).
     """
-    today = local_date(now, cohort.timezone)
-    week = week or IsoWeek.of(today)
+    week = week or IsoWeek.of(local_date(now, cohort.timezone))
     if board == "phase":
         phase = phase or (viewer.phase if viewer is not None else 1)
     match board:
         case "week":
-            query, order = _week_query(cohort, week)
+            query = _week_query(cohort, week, now)
         case "phase" | "all":
-            query, order = _points_query(cohort, phase if board == "phase" else None)
+            query = _points_query(cohort, phase if board == "phase" else None, now)
         case "pace":
-            query, order = _pace_query(cohort, today)
-    ranked = query.add_columns(
-        func.row_number().over(order_by=order).label("position"),
-        func.count().over().label("listed"),
-    ).subquery()
-    wanted = ranked.c.position <= top
-    if viewer is not None:
-        wanted = or_(wanted, ranked.c.id == viewer.id)
-    result = await session.execute(select(ranked).where(wanted).order_by(ranked.c.position))
-    rows = [
-        (
-            BoardRow(
-                position=int(r.position),
-                member_id=int(r.id),
-                display_name=str(r.display_name),
-                visible=bool(r.leaderboard_visible),
-                score=int(r.score),
-                done_per_mille=int(r.done),
-                elapsed_per_mille=int(r.elapsed),
-            ),
-            int(r.listed),
+            query = _pace_query(cohort, await members_today(session, cohort, now))
+    scored = query.subquery()
+    shown, score = scored.c.visible, scored.c.score
+    first: list[Entry] = [
+        (int(i), str(name), int(points))
+        for i, name, points in await session.execute(
+            select(scored.c.id, scored.c.display_name, score)
+            .where(shown)
+            .order_by(score.desc())
+            .limit(top)
         )
-        for r in result
     ]
-    listed = rows[0][1] if rows else 0
-    board_rows = [row for row, _ in rows]
-    you = next((r for r in board_rows if viewer is not None and r.member_id == viewer.id), None)
+    you: Entry | None = None
+    if viewer is not None:
+        mine = (await session.execute(select(shown, score).where(scored.c.id == viewer.id))).first()
+        if mine is not None and mine.visible:
+            you = (viewer.id, viewer.display_name, int(mine.score))
+    counts = [_count(shown), _count(~shown)]
+    counts.append(_count(shown & (score == first[-1][2])) if first else literal(0))
+    if you is not None:
+        counts += [_count(shown & (score > you[2])), _count(shown & (score == you[2]))]
+    ranked, private, *rest = (await session.execute(select(*counts))).one()
+    ranking = rank(first, Tally(int(ranked), *(int(n) for n in rest)), you)
     return Standings(
         board=board,
         cohort=cohort,
         week=week,
         phase=phase if board == "phase" else None,
-        top=tuple(r for r in board_rows if r.position <= top),
-        listed=listed,
-        you=you,
+        rows=ranking.top,
+        ranked=ranking.ranked,
+        private=int(private),
+        you=ranking.you,
+        top=top,
+    )
+
+
+async def progress_of(
+    session: AsyncSession, member: Member, cohort: Cohort, now: datetime
+) -> Progress:
+    """The member's points this week and last (the cohort's ISO weeks) and their pace, from
+    the same stored plan dates the pace board and ``status`` read."""
+    week = IsoWeek.of(local_date(now, cohort.timezone))
+    points = dict(
+        (
+            await session.execute(
+                select(PointAward.week, func.sum(PointAward.points))
+                .where(
+                    PointAward.member_id == member.id,
+                    PointAward.week.in_((str(week), str(week.previous()))),
+                    PointAward.earned_at <= now,
+                )
+                .group_by(PointAward.week)
+            )
+        ).all()
+    )
+    standing = await session.get(Standing, member.id)
+    marks = PlanMarks.of_days(
+        standing.done_target_day if standing else None,
+        standing.next_target_day if standing else None,
+    )
+    return Progress(
+        this_week=int(points.get(str(week), 0)),
+        last_week=int(points.get(str(week.previous()), 0)),
+        pace=pace_at(marks, local_date(now, member.timezone)),
+        visible=member.leaderboard_visible,
     )

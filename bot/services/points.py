@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
@@ -29,12 +29,24 @@ from bot.db.models import (
     QuizAttempt,
     Standing,
 )
-from bot.domain.pace import MilestoneTarget, accounted_for
+from bot.domain.pace import MilestoneTarget, accounted_for, plan_marks
 from bot.domain.plan import phase_windows
-from bot.domain.points import Award, CheckinFact, GateFact, MilestoneFact, derive_awards
+from bot.domain.points import (
+    Award,
+    CheckinFact,
+    GateFact,
+    MilestoneFact,
+    derive_awards,
+    early_unbacked,
+)
 from bot.domain.streaks import phase_start_weeks
-from bot.domain.weeks import IsoWeek, week_of
-from bot.services.snapshot import member_roadmap_track, required_targets, skipped_weeks
+from bot.domain.weeks import IsoWeek, at_local_time, week_of
+from bot.services.snapshot import (
+    member_roadmap_track,
+    milestone_targets,
+    required_targets,
+    skipped_weeks,
+)
 
 _AWARD_FIELDS = ("kind", "points", "phase", "week", "earned_at")
 _INSERT_CHUNK = 5000
@@ -45,7 +57,7 @@ class MemberEvents:
     """Everything that earns points, for one member, as loaded from the database."""
 
     checkins: list[CheckinFact] = field(default_factory=list)
-    milestones: list[tuple[str, datetime, bool]] = field(default_factory=list)
+    milestones: list[tuple[str, datetime, str | None]] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
     passes: list[tuple[int, datetime]] = field(default_factory=list)  # phase, finished at
     advanced_at: list[datetime] = field(default_factory=list)
@@ -64,6 +76,7 @@ class _Plans:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str, date], tuple[MilestoneTarget, ...]] = {}
+        self._due: dict[tuple[str, str, date], dict[str, date]] = {}
         self._phases: dict[str, dict[str, int]] = {}
 
     def phase_of(self, roadmap: Roadmap) -> dict[str, int]:
@@ -81,6 +94,16 @@ class _Plans:
             windows = phase_windows(member.plan_start, track.phase_months)
             self._cache[key] = required_targets(roadmap, windows, member.plan_start)
         return self._cache[key]
+
+    def due_on(self, roadmap: Roadmap, member: Member) -> dict[str, date]:
+        """Each milestone's date on the member's plan, optional ones included."""
+        track = member_roadmap_track(member, roadmap)
+        key = (roadmap.key, track.key, member.plan_start)
+        if key not in self._due:
+            windows = phase_windows(member.plan_start, track.phase_months)
+            targets = milestone_targets(roadmap, windows, member.plan_start, required_only=False)
+            self._due[key] = {t.key: t.due_on for t in targets}
+        return self._due[key]
 
     @staticmethod
     def plan_days(roadmap: Roadmap, member: Member) -> int:
@@ -113,7 +136,7 @@ async def _load_events(
         .where(scope)
     )
     for member_id, key, done_at, evidence in milestones:
-        events[member_id].milestones.append((key, done_at, bool(evidence)))
+        events[member_id].milestones.append((key, done_at, evidence))
     for pause in await session.scalars(
         select(Pause).join(Member, Member.id == Pause.member_id).where(scope)
     ):
@@ -147,17 +170,20 @@ def derive_member(
     """The awards and the standing row that a member's events imply."""
     roadmap = content.roadmap(cohort.roadmap_key)
     phase_of = plans.phase_of(roadmap)
+    due_on = plans.due_on(roadmap, member)
     first_pass: dict[int, datetime] = {}
     for phase, finished_at in events.passes:
         if phase not in first_pass or finished_at < first_pass[phase]:
             first_pass[phase] = finished_at
+    milestones = [
+        MilestoneFact(key, phase_of.get(key, 0), done_at, evidence, _day_start(due_on, key, member))
+        for key, done_at, evidence in events.milestones
+    ]
+    rules = content.point_rules
     awards = derive_awards(
-        content.point_rules,
+        rules,
         checkins=events.checkins,
-        milestones=[
-            MilestoneFact(key, phase_of.get(key, 0), done_at, evidence)
-            for key, done_at, evidence in events.milestones
-        ],
+        milestones=milestones,
         gates=[GateFact(phase, at) for phase, at in sorted(first_pass.items())],
         paused_weeks=skipped_weeks(events.pauses, member.timezone),
         advanced_at=events.advanced_at,
@@ -165,8 +191,12 @@ def derive_member(
         week_of=lambda moment: week_of(moment, cohort.timezone),
     )
     targets = plans.targets(roadmap, member)
-    dates = sorted(t.due_on for t in targets)
-    done = accounted_for(targets, member.phase, {key for key, _, _ in events.milestones})
+    done_keys = {fact.key for fact in milestones}
+    unbacked = early_unbacked(rules, milestones, events.checkins, events.advanced_at)
+    done = accounted_for(targets, member.phase, done_keys)
+    # An unbacked mark never puts anyone ahead, not even in a phase since left behind.
+    backed = accounted_for([t for t in targets if t.key not in unbacked], member.phase, done_keys)
+    marks = plan_marks([t.due_on for t in targets], done, backed)
     standing = {
         "member_id": member.id,
         "points_total": sum(a.points for a in awards),
@@ -175,12 +205,18 @@ def derive_member(
         "required_done": done,
         "plan_start_day": member.plan_start.toordinal(),
         "plan_days": plans.plan_days(roadmap, member),
-        "done_target_day": dates[done - 1].toordinal() if done else None,
-        "next_target_day": dates[done].toordinal() if done < len(dates) else None,
+        "done_target_day": marks.reached.toordinal() if marks.reached else None,
+        "next_target_day": marks.next_due.toordinal() if marks.next_due else None,
         "last_checkin_week": str(max(c.week for c in events.checkins)) if events.checkins else None,
         "updated_at": now,
     }
     return awards, standing
+
+
+def _day_start(due_on: dict[str, date], key: str, member: Member) -> datetime | None:
+    """The moment the member's plan reaches a milestone: its day begins in their timezone."""
+    day = due_on.get(key)
+    return None if day is None else at_local_time(day, time(0), member.timezone)
 
 
 async def sync_member_points(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.quiz_schema import PhaseQuiz, Question, QuizBank
 from bot.db.models import Cohort, Member, QuizAnswer, QuizAttempt
-from bot.domain.quiz import DrawnQuestion, attempt_seed, draw, passes
+from bot.domain.quiz import Asked, DrawnQuestion, attempt_seed, draw, passes
 
 OPEN, PASSED, FAILED, VOID = "open", "passed", "failed", "void"
 AttemptKind = Literal["gate", "placement"]
@@ -114,7 +114,7 @@ async def start_attempt(
     """Draw a new attempt for the member's phase (phase 1 for a placement quiz).
 
     The attempt number counts every earlier attempt of the phase, so the seed, and with it
-    the questions, follow from the history alone.
+    (and the answers given so far) the questions, follow from the history alone.
     """
     phase = 1 if kind == PLACEMENT else member.phase
     number = 1 + int(
@@ -127,7 +127,12 @@ async def start_attempt(
     )
     quiz = bank.phase(phase)
     seed = attempt_seed(bank.key, member.id, phase, number)
-    questions = draw([(q.id, len(q.options)) for q in quiz.questions], cohort.quiz_questions, seed)
+    questions = draw(
+        [(q.id, len(q.options)) for q in quiz.questions],
+        cohort.quiz_questions,
+        seed,
+        await answered_before(session, member.id, phase, bank.key, number - 1),
+    )
     attempt = QuizAttempt(
         member_id=member.id,
         phase=phase,
@@ -147,6 +152,23 @@ async def start_attempt(
     session.add(attempt)
     await session.flush()
     return attempt
+
+
+async def answered_before(
+    session: AsyncSession, member_id: int, phase: int, bank_key: str, last_number: int
+) -> list[Asked]:
+    """Every question the member answered in earlier attempts of ``phase`` from this bank;
+    ``last_number`` is the attempt before the one being drawn."""
+    rows = await session.execute(
+        select(QuizAnswer.question_id, QuizAnswer.correct, QuizAttempt.number)
+        .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
+        .where(
+            QuizAttempt.member_id == member_id,
+            QuizAttempt.phase == phase,
+            QuizAttempt.bank_key == bank_key,
+        )
+    )
+    return [Asked(question, right, number == last_number) for question, right, number in rows]
 
 
 async def record_answer(

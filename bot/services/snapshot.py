@@ -1,7 +1,8 @@
 """Everything known about one member's progress at one moment, as plain values.
 
 ``status``, the weekly nudge and the Slack App Home all render from this one snapshot, so
-they can never disagree about pace or streak.
+they can never disagree about pace or streak. Pace comes from the member's stored standing,
+the row the pace board ranks by, so the status and the board can never disagree either.
 """
 
 from __future__ import annotations
@@ -15,16 +16,26 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Milestone, Phase, Roadmap, Track
-from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Pause, QuizAttempt
+from bot.db.models import (
+    Checkin,
+    Cohort,
+    Member,
+    MilestoneProgress,
+    Pause,
+    QuizAttempt,
+    Standing,
+)
 from bot.domain.checkin_window import last_week_recordable, open_from
 from bot.domain.gates import Gate, gate_open
 from bot.domain.pace import (
     MilestoneTarget,
     Pace,
+    PlanMarks,
     accounted_for,
     month_window,
-    pace,
+    pace_at,
     plan_fraction_done,
+    plan_marks,
     target_date,
 )
 from bot.domain.plan import PhaseWindow, phase_windows, plan_month
@@ -132,6 +143,7 @@ class MemberHistory:
     weeks: frozenset[IsoWeek] = frozenset()
     pauses: tuple[Pause, ...] = ()
     advanced: tuple[datetime, ...] = ()  # when the member moved up each phase
+    marks: PlanMarks | None = None  # from the standing; None before the first one is written
 
 
 async def load_histories(
@@ -141,6 +153,7 @@ async def load_histories(
     weeks: dict[int, set[IsoWeek]] = defaultdict(set)
     pauses: dict[int, list[Pause]] = defaultdict(list)
     advanced: dict[int, list[datetime]] = defaultdict(list)
+    marks: dict[int, PlanMarks] = {}
     for chunk in _chunks(member_ids):
         for member_id, key, done_at, evidence in await session.execute(
             select(
@@ -164,12 +177,19 @@ async def load_histories(
         ):
             if advanced_at is not None:  # the query asked for set ones only
                 advanced[member_id].append(advanced_at)
+        for member_id, reached, next_due in await session.execute(
+            select(Standing.member_id, Standing.done_target_day, Standing.next_target_day).where(
+                Standing.member_id.in_(chunk)
+            )
+        ):
+            marks[member_id] = PlanMarks.of_days(reached, next_due)
     return {
         member_id: MemberHistory(
             progress[member_id],
             frozenset(weeks[member_id]),
             tuple(pauses[member_id]),
             tuple(advanced[member_id]),
+            marks.get(member_id),
         )
         for member_id in member_ids
     }
@@ -179,13 +199,10 @@ def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def required_targets(
-    roadmap: Roadmap, windows: tuple[PhaseWindow, ...], start: date
+def milestone_targets(
+    roadmap: Roadmap, windows: tuple[PhaseWindow, ...], start: date, *, required_only: bool
 ) -> tuple[MilestoneTarget, ...]:
-    """The target date of every required milestone of a plan, in plan order.
-
-    Status, the weekly nudge and the leaderboards all measure pace against these.
-    """
+    """The target date of each milestone of a plan (or each required one), in plan order."""
     return tuple(
         MilestoneTarget(
             milestone.key,
@@ -194,8 +211,18 @@ def required_targets(
         )
         for phase in roadmap.phases
         for milestone in phase.milestones
-        if milestone.required
+        if milestone.required or not required_only
     )
+
+
+def required_targets(
+    roadmap: Roadmap, windows: tuple[PhaseWindow, ...], start: date
+) -> tuple[MilestoneTarget, ...]:
+    """The target date of every required milestone of a plan, in plan order.
+
+    Status, the weekly nudge and the leaderboards all measure pace against these.
+    """
+    return milestone_targets(roadmap, windows, start, required_only=True)
 
 
 async def load_snapshot(
@@ -249,7 +276,7 @@ def compute_snapshot(
         windows=windows,
         plan_start=member.plan_start,
         plan_month=plan_month(member.plan_start, today),
-        pace=pace(target_dates, done_count, today),
+        pace=pace_at(history.marks or plan_marks(target_dates, done_count), today),
         plan_fraction=plan_fraction_done(
             target_dates, done_count, member.plan_start, windows[-1].ends_on
         ),

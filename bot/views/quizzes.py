@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -105,6 +106,25 @@ def miss_blocks(found: Sequence[Miss]) -> tuple[Block, ...]:
             )
         )
     return tuple(blocks)
+
+
+def review_blocks(found: Sequence[Miss]) -> tuple[Block, ...]:
+    """After a failed attempt: the topics to review and why each missed answer is what it is.
+
+    No answer key and no "you chose" line: the explanations teach, and the retake keeps these
+    questions back until the unseen ones run out (``bot.domain.quiz.draw``).
+    """
+    if not found:
+        return ()
+    topics = Counter(miss.question.topic for miss in found)
+    listed = ", ".join(
+        f"{topic.replace('-', ' ')} ({count})" for topic, count in topics.most_common()
+    )
+    return (
+        Section(f"Topics to review: {listed}."),
+        *(Section(f"• {m.question.question}", (m.question.explanation,)) for m in found),
+        Section("Questions you missed come back only once the ones you haven't seen run out."),
+    )
 
 
 def missing_lines(missing: Sequence[MilestoneState]) -> tuple[str, ...]:

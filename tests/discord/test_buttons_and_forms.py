@@ -22,6 +22,7 @@ from tests.support.discord_driver import (
     ADA,
     GUILD_A,
     OLGA,
+    SAM,
     DiscordDriver,
 )
 
@@ -297,3 +298,24 @@ async def test_the_form_opens_in_time_without_milestones_when_the_database_is_he
     assert opened.kind == 9  # still the modal, within Discord's 3 seconds
     custom_ids = [c["component"]["custom_id"] for c in opened.callback["data"]["components"]]
     assert custom_ids == ["hours", "summary", "blockers", "confidence"]
+
+
+async def test_my_place_button_shows_a_place_below_the_top_half(
+    discord_bot: DiscordDriver, clock: ManualClock
+) -> None:
+    """Olga and Sam check in two weeks running, Ada one: all time she is 3rd of 3, which her
+    own line leaves out until she presses "My place"."""
+    await joined(discord_bot)
+    await discord_bot.slash("join", by=SAM)
+    await discord_bot.slash("join", by=OLGA)
+    for person in (OLGA, SAM, ADA):
+        await discord_bot.slash("checkin", by=person, hours="3h", summary="week one")
+    clock.advance(timedelta(days=7))
+    for person in (OLGA, SAM):
+        await discord_bot.slash("checkin", by=person, hours="3h", summary="week two")
+    board = await discord_bot.slash("leaderboard show", by=ADA, board="all")
+    assert "You: 0 points this week (10 last week) · your plan: on track" in board.text
+    assert "place 3 of 3" not in board.text
+    asked = await discord_bot.press(board.as_message(), "My place", by=ADA)
+    assert "· 10 points in all · place 3 of 3." in asked.text
+    assert asked.ephemeral

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack_adapter.block_kit import message
+from bot.clock import ManualClock
 from bot.db.models import Pause
 from bot.messages import Actions, Button, Reply, Section
 from testkit.slack_requests import button_press
@@ -78,3 +81,26 @@ async def test_action_we_did_not_render_is_acknowledged_and_ignored(spring: Slac
     assert response.status == 200
     assert spring.fake.responses_to("stranger") == []
     assert len(spring.fake.calls) == calls_before
+
+
+async def test_my_place_button_shows_a_place_below_the_top_half(
+    spring: SlackHarness, clock: ManualClock
+) -> None:
+    """bob and cy check in two weeks running, ada one: all time she is 3rd of 3, which her
+    own line leaves out until she presses "My place"."""
+    people = (("UBOB", "bob"), ("UCY", "cy"))
+    for user, name in people:
+        await spring.command("/pivot join spring", user=user, user_name=name)
+        await spring.command("/pivot checkin 3h week one", user=user, user_name=name)
+    await spring.command("/pivot checkin 3h week one")
+    clock.advance(timedelta(days=7))
+    for user, name in people:
+        await spring.command("/pivot checkin 3h week two", user=user, user_name=name)
+    board = await spring.command("/pivot leaderboard all")
+    assert board.text.startswith("You: 0 points this week (10 last week) · your plan: on track")
+    assert "place" not in board.text.splitlines()[0]
+    button, block_id = board.button("My place")
+    url = spring.fake.response_url("my-place")
+    await spring.interact(button_press(button, block_id, response_url=url))
+    (reply,) = await spring.fake.wait_for_responses("my-place")
+    assert reply.body["text"].splitlines()[0].endswith("· 10 points in all · place 3 of 3.")

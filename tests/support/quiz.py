@@ -31,9 +31,9 @@ def shown_question(reply: Reply, content: ContentLibrary) -> Question:
     raise AssertionError(f"no bank question reads {text.text!r}")
 
 
-def right_option_in(seen_text: str, content: ContentLibrary) -> str:
-    """The right answer to the one bank question asked in ``seen_text``, a reply as a platform
-    showed it; for tests that press buttons by the label a member reads."""
+def asked_in(seen_text: str, content: ContentLibrary) -> Question:
+    """The one bank question asked in ``seen_text``, a reply as a platform showed it; for
+    tests that press buttons by the label a member reads."""
     seen = " ".join(seen_text.split())
     asked = [
         question
@@ -43,7 +43,17 @@ def right_option_in(seen_text: str, content: ContentLibrary) -> str:
         if " ".join(question.question.split()) in seen
     ]
     assert len(asked) == 1, f"expected one bank question in {seen_text!r}, found {len(asked)}"
-    return asked[0].options[asked[0].correct_index].text
+    return asked[0]
+
+
+def right_option_in(seen_text: str, content: ContentLibrary) -> str:
+    question = asked_in(seen_text, content)
+    return question.options[question.correct_index].text
+
+
+def wrong_option_in(seen_text: str, content: ContentLibrary) -> str:
+    question = asked_in(seen_text, content)
+    return next(o.text for o in question.options if not o.correct)
 
 
 def answer_buttons(reply: Reply) -> list[Button]:

@@ -23,6 +23,9 @@ class PointAward(Base):
         UniqueConstraint("member_id", "source"),
         # Covers the week board: one index range, no table rows read.
         Index("ix_point_awards_week_member_id", "week", "member_id", "points", "earned_at"),
+        # A member's awards dated after today (points waiting for a plan date), which the
+        # all-time and phase boards leave out until their day: one short range per member.
+        Index("ix_point_awards_member_id_earned_at", "member_id", "earned_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
