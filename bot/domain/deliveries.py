@@ -28,6 +28,7 @@ class DeliveryKind(StrEnum):
     DIGEST = "digest"  # quiet and unreachable members, for the cohort's admins
     NO_CHANNEL = "no-channel"  # tells admins once that the cohort has no channel to post in
     ANNOUNCEMENT = "announcement"  # a member moved on to the next phase
+    RECAP = "recap"  # a month of the plan in numbers, sent instead of that week's nudge
 
 
 class DeliveryStatus(StrEnum):
@@ -43,6 +44,11 @@ class DeliveryStatus(StrEnum):
 
 # Not sent yet: the first time, or again after a failure.
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRY)
+
+# The weekly message of a member: one of these at most per member and week.
+WEEKLY = (DeliveryKind.NUDGE, DeliveryKind.QUIET, DeliveryKind.RECAP)
+# What a plan sends its member; none of it once the plan is over.
+PLAN_REMINDERS = (*WEEKLY, DeliveryKind.GATE, DeliveryKind.MANAGER, DeliveryKind.MANAGER_AGAIN)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class DeliveryKey:
     admin: str | None = field(default=None, compare=False)  # the admin a digest or note goes to
     phase: int | None = field(default=None, compare=False)  # the gate's, or the phase passed
     invite: int | None = field(default=None, compare=False)  # which gate invitation, from 1
+    month: int | None = field(default=None, compare=False)  # the plan month a recap covers
     text: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +93,8 @@ def idempotency_key(key: DeliveryKey) -> str:
             return f"nochannel:{subject}:{_part(key.admin, kind)}"
         case DeliveryKind.ANNOUNCEMENT:
             return f"advance:{subject}:{_part(key.phase, kind)}"
+        case DeliveryKind.RECAP:
+            return f"recap:{subject}:{_part(key.month, kind)}"
         case _:
             assert_never(kind)
 

@@ -17,7 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Delivery
 from bot.db.upsert import insert_new
-from bot.domain.deliveries import WAITING, DeliveryKey, DeliveryStatus, PlannedDelivery
+from bot.domain.deliveries import (
+    WAITING,
+    DeliveryKey,
+    DeliveryKind,
+    DeliveryStatus,
+    PlannedDelivery,
+)
 from bot.reply_codec import reply_to_dict
 
 LOOKUP_CHUNK = 500  # keys per query, well inside every driver's limit on bound parameters
@@ -74,6 +80,26 @@ async def cancel_pending(session: AsyncSession, tenant_id: int, reason: str) -> 
             lease_owner=None,
             lease_expires_at=None,
         )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def cancel_waiting_reminders(
+    session: AsyncSession, member_id: int, kinds: Collection[DeliveryKind], reason: str
+) -> int:
+    """Stop a member's waiting messages of these kinds; return how many were stopped.
+
+    For a member whose plan just ended: a nudge planned an hour before graduation must not
+    arrive after it.
+    """
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.member_id == member_id,
+            Delivery.kind.in_(list(kinds)),
+            Delivery.status.in_(WAITING),
+        )
+        .values(status=DeliveryStatus.CANCELLED, last_error=reason)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -69,8 +69,10 @@ def _elapsed_days(today: int) -> ColumnElement[int]:
 
 
 def _base(cohort: Cohort) -> Query:
+    """The members a board may list: in the cohort, and still on their plan (a graduate has
+    left every board; the weekly post may name them as alumni instead, if they choose)."""
     return select(Member.id, Member.display_name, Member.leaderboard_visible).where(
-        Member.cohort_id == cohort.id, Member.left_at.is_(None)
+        Member.cohort_id == cohort.id, Member.left_at.is_(None), Member.graduated_at.is_(None)
     )
 
 
