@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
@@ -30,10 +30,16 @@ from bot.db.models import (
     Standing,
 )
 from bot.domain.pace import MilestoneTarget, accounted_for
-from bot.domain.plan import phase_windows
+from bot.domain.plan import span_windows
 from bot.domain.points import Award, CheckinFact, GateFact, MilestoneFact, derive_awards
 from bot.domain.weeks import IsoWeek, week_of
-from bot.services.snapshot import member_roadmap_track, required_targets, skipped_weeks
+from bot.services.snapshot import (
+    member_roadmap_track,
+    member_spans,
+    member_windows,
+    required_targets,
+    skipped_weeks,
+)
 
 _AWARD_FIELDS = ("kind", "points", "phase", "week", "earned_at")
 _INSERT_CHUNK = 5000
@@ -62,7 +68,7 @@ class _Plans:
     """Target dates per (roadmap, track, start): a cohort shares a handful of plans."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str, date], tuple[MilestoneTarget, ...]] = {}
+        self._cache: dict[tuple[object, ...], tuple[MilestoneTarget, ...]] = {}
         self._phases: dict[str, dict[str, int]] = {}
 
     def phase_of(self, roadmap: Roadmap) -> dict[str, int]:
@@ -74,19 +80,16 @@ class _Plans:
         return self._phases[roadmap.key]
 
     def targets(self, roadmap: Roadmap, member: Member) -> tuple[MilestoneTarget, ...]:
-        track = member_roadmap_track(member, roadmap)
-        key = (roadmap.key, track.key, member.plan_start)
+        spans = member_spans(member, member_roadmap_track(member, roadmap))
+        key = (roadmap.key, spans, member.plan_start)
         if key not in self._cache:
-            windows = phase_windows(member.plan_start, track.phase_months)
+            windows = span_windows(member.plan_start, spans)
             self._cache[key] = required_targets(roadmap, windows, member.plan_start)
         return self._cache[key]
 
     @staticmethod
     def plan_days(roadmap: Roadmap, member: Member) -> int:
-        track = member_roadmap_track(member, roadmap)
-        return (
-            phase_windows(member.plan_start, track.phase_months)[-1].ends_on - member.plan_start
-        ).days
+        return (member_windows(member, roadmap)[-1].ends_on - member.plan_start).days
 
 
 async def _load_events(

@@ -25,7 +25,14 @@ from bot.domain.pace import (
     plan_fraction_done,
     target_date,
 )
-from bot.domain.plan import PhaseWindow, phase_windows, plan_month
+from bot.domain.plan import (
+    PhaseSpan,
+    PhaseWindow,
+    months_elapsed,
+    plan_month,
+    span_windows,
+    track_spans,
+)
 from bot.domain.streaks import current_streak
 from bot.domain.weeks import IsoWeek, local_date, weeks_spanned
 
@@ -53,6 +60,7 @@ class Snapshot:
     track: Track
     phase: Phase
     windows: tuple[PhaseWindow, ...]
+    spans: tuple[PhaseSpan, ...]  # the same phases, in months from the plan's start
     plan_start: date
     plan_month: int
     pace: Pace
@@ -62,10 +70,27 @@ class Snapshot:
     paused_until: date | None  # the member's local date
     milestones: tuple[MilestoneState, ...]  # every phase, in plan order
     checkin_weeks: frozenset[IsoWeek]
+    graduated_on: date | None = None  # the member's local date
 
     @property
     def plan_months(self) -> int:
-        return self.track.months
+        """The plan's length: the track's, or longer after a re-plan or an extension."""
+        return self.spans[-1].end
+
+    @property
+    def past_plan_end(self) -> bool:
+        return self.graduated_on is None and self.today >= self.windows[-1].ends_on
+
+    @property
+    def shown_month(self) -> int:
+        """The month every reply names: never above the plan's length, so a member past the
+        end reads "month 24 of 24" and the words that say so, not "month 25 of 24"."""
+        return min(self.plan_month, self.plan_months)
+
+    @property
+    def this_month_index(self) -> int:
+        """The current month counted from 0, as phase spans count."""
+        return months_elapsed(self.plan_start, self.today)
 
     @property
     def phase_milestones(self) -> tuple[MilestoneState, ...]:
@@ -100,6 +125,19 @@ class Snapshot:
 
 def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
     return roadmap.track(member.track) or roadmap.tracks[0]
+
+
+def member_spans(member: Member, track: Track) -> tuple[PhaseSpan, ...]:
+    """The member's own phases: their re-planned or extended plan, or else their track's."""
+    stored = member.phase_plan
+    if stored and len(stored) == len(track.phase_months):
+        return tuple(PhaseSpan(int(offset), int(months)) for offset, months in stored)
+    return track_spans(track.phase_months)
+
+
+def member_windows(member: Member, roadmap: Roadmap) -> tuple[PhaseWindow, ...]:
+    spans = member_spans(member, member_roadmap_track(member, roadmap))
+    return span_windows(member.plan_start, spans)
 
 
 @dataclass(frozen=True)
@@ -183,7 +221,8 @@ def compute_snapshot(
 ) -> Snapshot:
     today = local_date(now, member.timezone)
     track = member_roadmap_track(member, roadmap)
-    windows = phase_windows(member.plan_start, track.phase_months)
+    spans = member_spans(member, track)
+    windows = span_windows(member.plan_start, spans)
     progress, weeks, pauses = history.progress, history.weeks, list(history.pauses)
 
     states: list[MilestoneState] = []
@@ -217,6 +256,7 @@ def compute_snapshot(
         track=track,
         phase=roadmap.phase(member.phase),
         windows=windows,
+        spans=spans,
         plan_start=member.plan_start,
         plan_month=plan_month(member.plan_start, today),
         pace=pace(target_dates, done_count, today),
@@ -228,12 +268,16 @@ def compute_snapshot(
         paused_until=_local_end(active, member.timezone),
         milestones=tuple(states),
         checkin_weeks=weeks,
+        graduated_on=_local_day(member.graduated_at, member.timezone),
     )
 
 
 def _local_end(active: list[Pause], timezone: str) -> date | None:
-    latest = max((p.ends_at for p in active), default=None)
-    return None if latest is None else local_date(latest, timezone)
+    return _local_day(max((p.ends_at for p in active), default=None), timezone)
+
+
+def _local_day(moment: datetime | None, timezone: str) -> date | None:
+    return None if moment is None else local_date(moment, timezone)
 
 
 def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
