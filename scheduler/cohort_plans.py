@@ -17,7 +17,9 @@ from bot.db.models import Checkin, Cohort, CohortAdmin, Delivery, Member
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus, PlannedDelivery
 from bot.messages import Reply
 from bot.services.deliveries import find_planned
+from bot.services.struggles import stuck_members
 from bot.views.reminders import admin_digest_reply, no_channel_reply
+from bot.views.struggles import stuck_line
 from bot.views.weekly_post import weekly_leaderboard_post
 from scheduler.timing import Slot, latest_slot
 
@@ -42,7 +44,7 @@ async def cohort_deliveries(
     for cohort, slot, keys in due:
         new = [key for key in keys if key not in planned]
         wants_digest = any(key.kind is DeliveryKind.DIGEST for key in new)
-        digest = await _digest(session, cohort, slot) if wants_digest else None
+        digest = await _digest(session, cohort, slot, content) if wants_digest else None
         for key in new:
             match key.kind:
                 case DeliveryKind.LEADERBOARD:
@@ -77,7 +79,7 @@ async def cohort_deliveries(
                         )
                     )
                 case DeliveryKind.DIGEST:
-                    pass  # nobody quiet or unreachable: no digest this week
+                    pass  # nobody quiet, stuck or unreachable: no digest this week
                 case (
                     DeliveryKind.NUDGE
                     | DeliveryKind.QUIET
@@ -85,6 +87,7 @@ async def cohort_deliveries(
                     | DeliveryKind.MANAGER
                     | DeliveryKind.MANAGER_AGAIN
                     | DeliveryKind.ANNOUNCEMENT
+                    | DeliveryKind.RECAP
                 ):
                     raise ValueError(f"a {key.kind} is not planned for a cohort")
                 case _:
@@ -102,9 +105,16 @@ def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
     return keys
 
 
-async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | None:
-    """Quiet and unreachable members, named only to the cohort's admins."""
-    in_cohort = select(Member.id).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
+async def _digest(
+    session: AsyncSession, cohort: Cohort, slot: Slot, content: ContentLibrary
+) -> Reply | None:
+    """Quiet, stuck and unreachable members, named only to the cohort's admins."""
+    active = (
+        Member.cohort_id == cohort.id,
+        Member.left_at.is_(None),
+        Member.graduated_at.is_(None),
+    )
+    in_cohort = select(Member.id).where(*active)
     last = (
         select(Checkin.member_id, func.max(Checkin.iso_week).label("week"))
         .where(Checkin.member_id.in_(in_cohort))
@@ -134,6 +144,9 @@ async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> Reply | 
             .order_by(Member.display_name)
         )
     ]
-    if not quiet and not unreachable:
+    members = list(await session.scalars(select(Member).where(*active)))
+    roadmap = content.roadmap(cohort.roadmap_key)
+    stuck = [stuck_line(s) for s in await stuck_members(session, members, roadmap, slot.week)]
+    if not quiet and not unreachable and not stuck:
         return None
-    return admin_digest_reply(cohort.name, str(slot.week), quiet, unreachable)
+    return admin_digest_reply(cohort.name, str(slot.week), quiet, unreachable, stuck)

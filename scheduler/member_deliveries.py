@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.loader import ContentLibrary
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
 from bot.messages import Reply
+from bot.services.recaps import load_hours, monthly_recap
 from bot.services.snapshot import Snapshot, compute_snapshot, load_histories
+from bot.views.recaps import recap_reply
 from bot.views.reminders import (
     gate_invite_reply,
     manager_prompt_reply,
@@ -26,13 +28,23 @@ async def member_deliveries(
     session: AsyncSession, due: list[MemberDue], now: datetime, content: ContentLibrary
 ) -> list[PlannedDelivery]:
     histories = await load_histories(session, [d.member.id for d in due])
+    recapped = [d.member.id for d in due if any(k.kind is DeliveryKind.RECAP for k in d.keys)]
+    logged = await load_hours(session, recapped)
+    marks = tuple(bonus.weeks for bonus in content.point_rules.streak_bonuses)
     planned: list[PlannedDelivery] = []
     for item in due:
         member = item.member
         roadmap = content.roadmap(item.cohort.roadmap_key)
         snapshot = compute_snapshot(member, roadmap, now, histories[member.id])
         for key in item.keys:
-            reply, period = _message(key, item, snapshot)
+            if key.kind is DeliveryKind.RECAP:
+                assert key.month is not None  # a recap key cannot be made without it
+                recap = monthly_recap(
+                    snapshot, logged.get(member.id, []), key.month, member.phase_started_on
+                )
+                reply, period = recap_reply(member.display_name, recap, snapshot), str(item.week)
+            else:
+                reply, period = _message(key, item, snapshot, marks)
             planned.append(
                 PlannedDelivery(
                     key,
@@ -47,14 +59,19 @@ async def member_deliveries(
     return planned
 
 
-def _message(key: DeliveryKey, item: MemberDue, snapshot: Snapshot) -> tuple[Reply, str]:
+def _message(
+    key: DeliveryKey, item: MemberDue, snapshot: Snapshot, streak_marks: tuple[int, ...]
+) -> tuple[Reply, str]:
     """The reply, and the period it is for: the ISO week, or the plan month for the manager."""
     member, cohort = item.member, item.cohort
     match key.kind:
+        case DeliveryKind.NUDGE if item.quiet_since is not None:
+            # The four-weekly note to a member gone quiet: no dates, no pace, a way back.
+            return quiet_reply(member.display_name, snapshot, again=True), str(item.week)
         case DeliveryKind.NUDGE:
-            return nudge_reply(snapshot, member.display_name), str(item.week)
+            return nudge_reply(snapshot, member.display_name, streak_marks), str(item.week)
         case DeliveryKind.QUIET:
-            return quiet_reply(member.display_name), str(item.week)
+            return quiet_reply(member.display_name, snapshot, again=False), str(item.week)
         case DeliveryKind.GATE:
             assert key.invite is not None  # a gate key cannot be made without it
             reply = gate_invite_reply(
@@ -76,7 +93,8 @@ def _message(key: DeliveryKey, item: MemberDue, snapshot: Snapshot) -> tuple[Rep
             | DeliveryKind.DIGEST
             | DeliveryKind.NO_CHANNEL
             | DeliveryKind.ANNOUNCEMENT
+            | DeliveryKind.RECAP  # written by the caller, from the month's check-ins
         ):
-            raise ValueError(f"a {key.kind} is not planned for one member")
+            raise ValueError(f"a {key.kind} is not planned here")
         case _:
             assert_never(key.kind)

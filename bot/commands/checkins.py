@@ -20,9 +20,11 @@ from bot.domain.weeks import week_of
 from bot.messages import Actions, ArgValue, Invocation, Reply, Section
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
+from bot.services.struggles import member_struggle
 from bot.views.formatting import hours
 from bot.views.leaderboards import earned_line
 from bot.views.status import STATUS_BUTTON, plan_line, streak_line
+from bot.views.struggles import support_section
 
 MILESTONES = "milestones"
 
@@ -52,8 +54,15 @@ async def checkin(inv: Invocation, ctx: Context) -> Reply:
     member, cohort = ctx.joined()
     phase, picked = _picked(ctx, member)
     reply = await _check_in(inv, ctx, member, cohort)
+    support = await _support(ctx, member)
     marked = [await mark_done(ctx, member, cohort, phase, m, None) for m in picked]
-    return Reply.joined([reply, *marked])
+    return Reply.joined([reply, *support, *marked])
+
+
+async def _support(ctx: Context, member: Member) -> list[Reply]:
+    """A check-in that shows the member stuck is answered with help for what they wrote."""
+    found = await member_struggle(ctx.session, member, ctx.roadmap)
+    return [] if found is None else [Reply.of(support_section(*found))]
 
 
 async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohort) -> Reply:

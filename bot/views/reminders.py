@@ -3,24 +3,20 @@ admins' notes. They are views like any other, so every platform renders them the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.messages import Actions, Button, Header, Reply, Section
+from bot.services.plan_changes import longer_track, may_replan
 from bot.services.snapshot import Snapshot
-from bot.views.formatting import day, plural
+from bot.views.formatting import plural
+from bot.views.nudge_content import focus_line, nudge_fields
 from bot.views.status import CHECKIN_BUTTON, STATUS_BUTTON
 
 PAUSE_BUTTON = Button("Pause 4 weeks", "pause", (("weeks", 4),))
+REPLAN_BUTTON = Button("Re-plan from today", "replan")
 
 
-def nudge_reply(snapshot: Snapshot, name: str) -> Reply:
-    upcoming = snapshot.next_milestone
-    focus = (
-        f"This week's focus: {upcoming.milestone.title} (due {day(upcoming.due_on)})."
-        if upcoming is not None
-        else f"Every required milestone of phase {snapshot.phase.number} is done: "
-        "the phase-gate quiz is your focus."
-    )
+def nudge_reply(snapshot: Snapshot, name: str, streak_marks: Collection[int] = ()) -> Reply:
     streak = (
         f"Your streak is {plural(snapshot.streak, 'week')}; a check-in keeps it going."
         if snapshot.streak
@@ -29,10 +25,9 @@ def nudge_reply(snapshot: Snapshot, name: str) -> Reply:
     return Reply.of(
         Header(f"Hi {name}, time for your {snapshot.this_week} check-in"),
         Section(
-            focus,
+            focus_line(snapshot),
             (
-                f"Month {snapshot.plan_month} of {snapshot.plan_months} · "
-                f"{snapshot.pace.describe()}",
+                *nudge_fields(snapshot, streak_marks),
                 streak,
                 "Reply with `/pivot checkin 5h what you did | blockers`.",
             ),
@@ -41,19 +36,40 @@ def nudge_reply(snapshot: Snapshot, name: str) -> Reply:
     )
 
 
-def quiet_reply(name: str) -> Reply:
-    """Sent once after three unanswered nudges, instead of a fourth: kind, never nagging."""
+def quiet_reply(name: str, snapshot: Snapshot, again: bool) -> Reply:
+    """For a member who has gone quiet: once after three unanswered nudges, then every four
+    weeks. Kind, never nagging: no pace, no date long past, and one easy step back in."""
+    if again:
+        opening = f"Hi {name}, a short hello, with no pressure at all."
+        rhythm = "I'll write again in four weeks, or sooner once you check in."
+    else:
+        opening = (
+            f"Hi {name}, it has been a few quiet weeks. That happens to everyone on a long plan."
+        )
+        rhythm = "From now on I'll only write every four weeks until you check in."
+    upcoming = snapshot.next_milestone
+    focus = (
+        f"When you're back, {upcoming.milestone.title} is where you left off."
+        if upcoming is not None
+        else f"When you're back, the phase-{snapshot.phase.number} gate quiz is waiting."
+    )
+    steps = ["One step back in, whichever suits you:"]
+    buttons = [CHECKIN_BUTTON]
+    if may_replan(snapshot):
+        steps.append(
+            "• `/pivot replan`: a fresh plan from today, with this phase's full time ahead."
+        )
+        buttons.append(REPLAN_BUTTON)
+    other = longer_track(snapshot)
+    if other is not None:
+        steps.append(
+            f"• `/pivot settings track {other.key}`: the {other.title}, more time for each "
+            "phase; your progress comes with you."
+        )
+    steps.append("• `/pivot pause 4`: four weeks with no messages; your streak is kept.")
     return Reply.of(
-        Section(
-            f"Hi {name}, it has been a few quiet weeks. That happens to everyone on a long plan.",
-            (
-                "Busy stretch? `/pivot pause 4` stops the nudges and keeps your streak safe.",
-                "Pace not right? The fast and standard tracks differ by six months; your cohort "
-                "admin can help you choose, and `/pivot status` shows where you stand.",
-                "From now on I'll only check in every four weeks until you do.",
-            ),
-        ),
-        Actions((CHECKIN_BUTTON, PAUSE_BUTTON)),
+        Section(opening, (focus, *steps, rhythm)),
+        Actions((*buttons, PAUSE_BUTTON)),
     )
 
 
@@ -116,12 +132,19 @@ def gate_invite_reply(
 
 
 def admin_digest_reply(
-    cohort: str, week: str, quiet: Sequence[str], unreachable: Sequence[str]
+    cohort: str,
+    week: str,
+    quiet: Sequence[str],
+    unreachable: Sequence[str],
+    stuck: Sequence[str] = (),
 ) -> Reply:
-    """Private to admins: who has gone quiet and who cannot be reached. Never in the channel."""
+    """Private to admins: who has gone quiet, who seems stuck and who cannot be reached.
+    Never in the channel."""
     fields: list[str] = []
     if quiet:
         fields.append(f"Quiet for three weeks or more: {', '.join(quiet)}")
+    if stuck:
+        fields.append(f"Stuck, by their own check-ins: {'; '.join(stuck)}")
     if unreachable:
         fields.append(f"DMs can't reach: {', '.join(unreachable)}")
     return Reply.of(
