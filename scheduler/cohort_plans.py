@@ -136,15 +136,9 @@ async def _digest(
             .order_by(Member.display_name)
         )
     )
-    unreachable = [
-        f"{member.display_name} ({member.dm_problem})"
-        for member in await session.scalars(
-            select(Member)
-            .where(Member.id.in_(in_cohort), Member.dm_problem.is_not(None))
-            .order_by(Member.display_name)
-        )
-    ]
-    members = list(await session.scalars(select(Member).where(*active)))
+    by_name = select(Member).where(*active).order_by(Member.display_name)
+    members = list(await session.scalars(by_name))
+    unreachable = [f"{m.display_name} ({m.dm_problem})" for m in members if m.dm_problem]
     roadmap = content.roadmap(cohort.roadmap_key)
     stuck = [stuck_line(s) for s in await stuck_members(session, members, roadmap, slot.week)]
     if not quiet and not unreachable and not stuck:

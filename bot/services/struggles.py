@@ -16,6 +16,7 @@ from bot.domain.struggles import REPEATS, CheckinNote, Struggle, matching_milest
 from bot.domain.weeks import IsoWeek
 
 RECENT_WEEKS = 2  # a struggle older than this is left out of the digest
+LOOK_BACK_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,16 @@ class Stuck:
     milestone: Milestone | None
 
 
-async def _notes(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, list[CheckinNote]]:
-    """Each member's last three check-ins, oldest first."""
+async def _notes(
+    session: AsyncSession, member_ids: Sequence[int], since: IsoWeek | None = None
+) -> dict[int, list[CheckinNote]]:
+    """Each member's last three check-ins (from ``since`` on, when given), oldest first."""
     notes: dict[int, list[CheckinNote]] = defaultdict(list)
-    rows = await session.execute(
-        select(Checkin.member_id, Checkin.iso_week, Checkin.blockers, Checkin.confidence)
-        .where(Checkin.member_id.in_(list(member_ids)))
-        .order_by(Checkin.member_id, Checkin.iso_week)
-    )
+    query = select(Checkin.member_id, Checkin.iso_week, Checkin.blockers, Checkin.confidence)
+    query = query.where(Checkin.member_id.in_(list(member_ids)))
+    if since is not None:
+        query = query.where(Checkin.iso_week >= str(since))
+    rows = await session.execute(query.order_by(Checkin.member_id, Checkin.iso_week))
     for member_id, week, blockers, confidence in rows:
         notes[member_id].append(CheckinNote(IsoWeek.parse(week), blockers, confidence))
     return {member_id: found[-REPEATS:] for member_id, found in notes.items()}
@@ -66,8 +69,10 @@ async def member_struggle(
 async def stuck_members(
     session: AsyncSession, members: Sequence[Member], roadmap: Roadmap, week: IsoWeek
 ) -> list[Stuck]:
-    """Members whose check-in of ``week`` or the weeks just before it shows a struggle."""
-    notes = await _notes(session, [m.id for m in members])
+    """Members whose check-in of ``week`` or the weeks just before it shows a struggle; the
+    three check-ins that repeat a blocker are looked for in the last ``LOOK_BACK_WEEKS``."""
+    since = IsoWeek.from_index(week.index - LOOK_BACK_WEEKS)
+    notes = await _notes(session, [m.id for m in members], since)
     found: list[Stuck] = []
     for member in members:
         struggle = struggle_in(notes.get(member.id, []))
