@@ -54,6 +54,7 @@ class MilestoneState:
 
 @dataclass(frozen=True)
 class Snapshot:
+    now: datetime
     today: date
     this_week: IsoWeek
     roadmap: Roadmap
@@ -250,6 +251,7 @@ def compute_snapshot(
     paused_weeks = _paused_weeks(pauses, member.timezone)
     active = [p for p in pauses if p.starts_at <= now < p.ends_at]
     return Snapshot(
+        now=now,
         today=today,
         this_week=this_week,
         roadmap=roadmap,

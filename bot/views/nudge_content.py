@@ -35,8 +35,8 @@ def focus_line(snapshot: Snapshot) -> str:
 def news_line(snapshot: Snapshot, streak_marks: Collection[int]) -> str:
     """The one line that follows what the member did, most notable first."""
     today = snapshot.today
-    since = today - RECENT
-    recent = [m for m in snapshot.milestones if m.done_at is not None and m.done_at.date() > since]
+    since = snapshot.now - RECENT  # last week's nudge, give or take a change of its time
+    recent = [m for m in snapshot.milestones if m.done_at is not None and m.done_at >= since]
     if len(recent) == 1:
         return f"Well done on finishing {recent[0].milestone.title} this past week."
     if recent:
@@ -44,7 +44,7 @@ def news_line(snapshot: Snapshot, streak_marks: Collection[int]) -> str:
     if snapshot.streak in streak_marks:
         return f"Your streak has reached {snapshot.streak} weeks: a mark worth a moment's pride."
     upcoming = snapshot.next_milestone
-    if upcoming is not None and since <= upcoming.due_on < today:
+    if upcoming is not None and today - RECENT <= upcoming.due_on < today:
         return (
             f"{upcoming.milestone.title} passed its planned date on {day(upcoming.due_on)}. "
             "No need to rush: it stays your focus until it's done."
