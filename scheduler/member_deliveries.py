@@ -3,6 +3,7 @@ written from the member's snapshot at the moment of planning."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import assert_never
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.loader import ContentLibrary
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
 from bot.messages import Reply
-from bot.services.recaps import load_hours, monthly_recap
+from bot.services.recaps import LoggedHours, load_hours, monthly_recap
 from bot.services.snapshot import Snapshot, compute_snapshot, load_histories
 from bot.views.recaps import recap_reply
 from bot.views.reminders import (
@@ -36,15 +37,9 @@ async def member_deliveries(
         member = item.member
         roadmap = content.roadmap(item.cohort.roadmap_key)
         snapshot = compute_snapshot(member, roadmap, now, histories[member.id])
+        hours = logged.get(member.id, [])
         for key in item.keys:
-            if key.kind is DeliveryKind.RECAP:
-                assert key.month is not None  # a recap key cannot be made without it
-                recap = monthly_recap(
-                    snapshot, logged.get(member.id, []), key.month, member.phase_started_on
-                )
-                reply, period = recap_reply(member.display_name, recap, snapshot), str(item.week)
-            else:
-                reply, period = _message(key, item, snapshot, marks)
+            reply, period = _message(key, item, snapshot, marks, hours)
             planned.append(
                 PlannedDelivery(
                     key,
@@ -60,9 +55,16 @@ async def member_deliveries(
 
 
 def _message(
-    key: DeliveryKey, item: MemberDue, snapshot: Snapshot, streak_marks: tuple[int, ...]
+    key: DeliveryKey,
+    item: MemberDue,
+    snapshot: Snapshot,
+    streak_marks: tuple[int, ...],
+    logged: Sequence[LoggedHours],
 ) -> tuple[Reply, str]:
-    """The reply, and the period it is for: the ISO week, or the plan month for the manager."""
+    """The reply, and the period it is for: the ISO week, or the plan month for the manager.
+
+    ``streak_marks`` are the streak lengths a nudge celebrates; ``logged`` the member's
+    check-in hours, which a recap adds up."""
     member, cohort = item.member, item.cohort
     match key.kind:
         case DeliveryKind.NUDGE if item.quiet_since is not None:
@@ -72,6 +74,10 @@ def _message(
             return nudge_reply(snapshot, member.display_name, streak_marks), str(item.week)
         case DeliveryKind.QUIET:
             return quiet_reply(member.display_name, snapshot, again=False), str(item.week)
+        case DeliveryKind.RECAP:
+            assert key.month is not None  # a recap key cannot be made without it
+            recap = monthly_recap(snapshot, logged, key.month, member.phase_started_on)
+            return recap_reply(member.display_name, recap, snapshot), str(item.week)
         case DeliveryKind.GATE:
             assert key.invite is not None  # a gate key cannot be made without it
             reply = gate_invite_reply(
@@ -93,8 +99,7 @@ def _message(
             | DeliveryKind.DIGEST
             | DeliveryKind.NO_CHANNEL
             | DeliveryKind.ANNOUNCEMENT
-            | DeliveryKind.RECAP  # written by the caller, from the month's check-ins
         ):
-            raise ValueError(f"a {key.kind} is not planned here")
+            raise ValueError(f"a {key.kind} is not planned for one member")
         case _:
             assert_never(key.kind)

@@ -85,8 +85,6 @@ def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> s
             return f"You passed the phase-{gate.phase} gate: finish its milestones to move on."
         case "cooldown" if status.retry_at is not None:
             return f"You can retake the {quiz} from {local_moment(status.retry_at, timezone)}."
-        case "graduated":
-            return "You have passed the final gate and completed the roadmap. 🎓"
     opens = day(gate.calendar_opens_on)
     return f"The {quiz} opens on {opens}, or once every required milestone is done."
 
@@ -94,8 +92,8 @@ def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> s
 def next_steps(
     snapshot: Snapshot, gate: GateStatus | None = None, timezone: str = "UTC"
 ) -> list[str]:
-    if snapshot.graduated_on is not None:
-        return alumni_steps(snapshot)
+    if snapshot.graduated_on is not None:  # the plan is over: what is left is their choice
+        return list(ALUMNI_STEPS)
     steps: list[str] = []
     offer = plan_end_offer(snapshot)
     if offer is not None:
@@ -124,14 +122,12 @@ def next_steps(
     return steps
 
 
-def alumni_steps(snapshot: Snapshot) -> list[str]:
-    """A graduate's plan is over: what is left is what they choose to share."""
-    return [
-        "You have passed the final gate and completed the roadmap. 🎓",
-        "No more nudges or gates. Your history stays: `/pivot export` saves all of it.",
-        "Stay visible to your cohort as one of its alumni (a line in the weekly post, never a "
-        "rank): `/pivot settings alumni show`.",
-    ]
+ALUMNI_STEPS = (
+    "You have passed the final gate and completed the roadmap. 🎓",
+    "No more nudges or gates. Your history stays: `/pivot export` saves all of it.",
+    "`/pivot settings alumni show|hide` puts you on the weekly post's line of alumni, or "
+    "takes you off it; alumni are never ranked.",
+)
 
 
 def status_blocks(
