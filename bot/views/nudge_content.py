@@ -34,7 +34,6 @@ def focus_line(snapshot: Snapshot) -> str:
 
 def news_line(snapshot: Snapshot, streak_marks: Collection[int]) -> str:
     """The one line that follows what the member did, most notable first."""
-    today = snapshot.today
     since = snapshot.now - RECENT  # last week's nudge, give or take a change of its time
     recent = [m for m in snapshot.milestones if m.done_at is not None and m.done_at >= since]
     if len(recent) == 1:
@@ -44,14 +43,20 @@ def news_line(snapshot: Snapshot, streak_marks: Collection[int]) -> str:
     if snapshot.streak in streak_marks:
         return f"Your streak has reached {snapshot.streak} weeks: a mark worth a moment's pride."
     upcoming = snapshot.next_milestone
-    if upcoming is not None and today - RECENT <= upcoming.due_on < today:
-        return (
-            f"{upcoming.milestone.title} passed its planned date on {day(upcoming.due_on)}. "
-            "No need to rush: it stays your focus until it's done."
-        )
-    if upcoming is not None and today <= upcoming.due_on <= snapshot.this_week.sunday():
+    if upcoming is not None and snapshot.today <= upcoming.due_on <= snapshot.this_week.sunday():
         return f"It's due this week, on {weekday_name(upcoming.due_on.weekday())}."
     return idea_line(snapshot, upcoming)
+
+
+def overdue_line(snapshot: Snapshot) -> str | None:
+    """Said in the first nudge after the focus milestone's date passed, and never again."""
+    upcoming = snapshot.next_milestone
+    if upcoming is None or not snapshot.today - RECENT <= upcoming.due_on < snapshot.today:
+        return None
+    return (
+        f"{upcoming.milestone.title} passed its planned date on {day(upcoming.due_on)}. "
+        "No need to rush: it stays your focus until it's done."
+    )
 
 
 def idea_line(snapshot: Snapshot, upcoming: MilestoneState | None) -> str:
@@ -64,10 +69,11 @@ def idea_line(snapshot: Snapshot, upcoming: MilestoneState | None) -> str:
 
 
 def nudge_fields(snapshot: Snapshot, streak_marks: Collection[int]) -> tuple[str, ...]:
-    """The nudge's lines after its focus: the news, the plan's end if it came, the month."""
-    offer = plan_end_offer(snapshot)
+    """The nudge's lines after its focus: the news, a date just passed, the plan's end if it
+    came, and the month."""
+    notes = (overdue_line(snapshot), plan_end_offer(snapshot))
     return (
         news_line(snapshot, streak_marks),
-        *([offer] if offer else []),
+        *(note for note in notes if note),
         f"{month_text(snapshot)} · {snapshot.pace.describe()}",
     )
