@@ -14,16 +14,20 @@ from typing import assert_never
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, CohortAdmin
 from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
-from bot.services.admin_digest import DigestChanges, digest_changes
+from bot.services.admin_digest import STUCK, active_members, digest_changes
 from bot.services.cohort_stats import checked_in_by
 from bot.services.deliveries import find_planned
+from bot.services.struggles import stuck_members
 from bot.views.reminders import no_channel_reply
 from scheduler.timing import Slot, latest_slot
 
 
-async def cohort_deliveries(session: AsyncSession, now: datetime) -> list[PlannedDelivery]:
+async def cohort_deliveries(
+    session: AsyncSession, now: datetime, content: ContentLibrary
+) -> list[PlannedDelivery]:
     admins: dict[int, list[str]] = {}
     for cohort_id, user_id in await session.execute(
         select(CohortAdmin.cohort_id, CohortAdmin.user_id)
@@ -41,7 +45,7 @@ async def cohort_deliveries(session: AsyncSession, now: datetime) -> list[Planne
     for cohort, slot, keys in due:
         new = [key for key in keys if key not in planned]
         wants_digest = any(key.kind is DeliveryKind.DIGEST for key in new)
-        digest = await _digest(session, cohort, slot) if wants_digest else None
+        digest = await _digest(session, cohort, slot, content) if wants_digest else None
         for key in new:
             match key.kind:
                 case DeliveryKind.LEADERBOARD if not await checked_in_by(
@@ -76,11 +80,11 @@ async def cohort_deliveries(session: AsyncSession, now: datetime) -> list[Planne
                             period=str(slot.week),
                             stale_after=slot.at + timedelta(days=7),
                             cohort_id=cohort.id,
-                            named=digest.member_ids(),
+                            named=digest,
                         )
                     )
                 case DeliveryKind.DIGEST:
-                    pass  # nothing changed and nobody waits for a follow-up: no digest
+                    pass  # no news, nobody stuck, nobody waiting for a follow-up: no digest
                 case (
                     DeliveryKind.NUDGE
                     | DeliveryKind.QUIET
@@ -88,6 +92,7 @@ async def cohort_deliveries(session: AsyncSession, now: datetime) -> list[Planne
                     | DeliveryKind.MANAGER
                     | DeliveryKind.MANAGER_AGAIN
                     | DeliveryKind.ANNOUNCEMENT
+                    | DeliveryKind.RECAP
                 ):
                     raise ValueError(f"a {key.kind} is not planned for a cohort")
                 case _:
@@ -105,8 +110,16 @@ def _keys(cohort: Cohort, slot: Slot, admins: list[str]) -> list[DeliveryKey]:
     return keys
 
 
-async def _digest(session: AsyncSession, cohort: Cohort, slot: Slot) -> DigestChanges | None:
-    """What changed among quiet and unreachable members since the last digest; None for no news.
-    It is worked out (and remembered) now, and names people only as it is sent."""
+async def _digest(
+    session: AsyncSession, cohort: Cohort, slot: Slot, content: ContentLibrary
+) -> dict[str, list[int]] | None:
+    """Who the digest is about, by role, as member ids: what changed among quiet and
+    unreachable members since the last digest (worked out, and remembered, now) and who seems
+    stuck by their own check-ins; None when there is nothing to say. It names people only as
+    it is sent."""
     changes = await digest_changes(session, cohort, slot.at)
-    return None if changes.empty else changes
+    roadmap = content.roadmap(cohort.roadmap_key)
+    stuck = await stuck_members(session, await active_members(session, cohort), roadmap, slot.week)
+    if changes.empty and not stuck:
+        return None
+    return {**changes.member_ids(), STUCK: [found.member_id for found in stuck]}

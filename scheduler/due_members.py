@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from bot.db.models import (
     QuizAttempt,
 )
 from bot.domain.checkin_window import nudge_week
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus
+from bot.domain.deliveries import WEEKLY, DeliveryKey, DeliveryKind, DeliveryStatus
 from bot.domain.plan import plan_month
 from bot.domain.weeks import IsoWeek, local_date, week_of
 from bot.services.deliveries import find_planned
@@ -35,6 +35,7 @@ from scheduler.due_rules import (
     gate_invites_due,
     manager_kind,
     nudge_kind,
+    recap_allowed,
 )
 from scheduler.timing import slot_in_week
 
@@ -46,6 +47,7 @@ class MemberDue:
     week: IsoWeek  # the member's current ISO week, in their own timezone
     asks: IsoWeek  # the week a nudge asks about: last week early in the week, else this one
     keys: tuple[DeliveryKey, ...]  # the messages due to them, none of them planned yet
+    quiet_since: IsoWeek | None = None  # when they were told the nudges would thin out
 
 
 async def find_due_members(
@@ -55,7 +57,11 @@ async def find_due_members(
         await session.execute(
             select(Member, Cohort)
             .join(Cohort, Cohort.id == Member.cohort_id)
-            .where(Member.left_at.is_(None), Member.dms_enabled.is_(True))
+            .where(
+                Member.left_at.is_(None),
+                Member.dms_enabled.is_(True),
+                Member.graduated_at.is_(None),  # a graduate's plan sends nothing more
+            )
         )
     ).all()
     # Pauses now or in the last fortnight: a paused member gets nothing, and a nudge never
@@ -111,13 +117,15 @@ async def find_due_members(
                 cohort,
                 week,
                 asks,
-                weekly=_weekly_keys(member, week) if unmet else (),
+                weekly=_weekly_keys(member, week),
+                unmet=unmet,
+                recap=recap_key(member, today),
                 manager=DeliveryKey(ask, member.id) if ask else None,
                 gate=_gate_keys(member) if may_invite else (),
             )
         )
     planned = await find_planned(session, [key for w in wanted for key in w.all_keys()])
-    silences = await _silences(session, [w.member.id for w in wanted if w.weekly])
+    silences = await _silences(session, [w.member.id for w in wanted if w.wants_weekly(planned)])
     due = [w.due(planned, silences) for w in wanted]
     return [d for d in due if d.keys]
 
@@ -130,34 +138,64 @@ class _Wanted:
     cohort: Cohort
     week: IsoWeek
     asks: IsoWeek
-    weekly: tuple[DeliveryKey, ...]  # this week's nudge and quiet note (one at most), if unmet
+    weekly: tuple[DeliveryKey, ...]  # this week's nudge and quiet note (one at most)
+    unmet: bool  # no check-in yet for the week a nudge asks about, so a nudge may be due
+    recap: DeliveryKey | None  # the recap of last month of the plan, from month 2 on
     manager: DeliveryKey | None  # the manager prompt or its second ask
     gate: tuple[DeliveryKey, ...]  # each invitation to the open gate of the member's phase
 
     def all_keys(self) -> list[DeliveryKey]:
-        return [*self.weekly, *([self.manager] if self.manager else []), *self.gate]
+        recap = [self.recap] if self.recap else []
+        return [*self.weekly, *recap, *([self.manager] if self.manager else []), *self.gate]
+
+    def wants_weekly(self, planned: Mapping[DeliveryKey, str | None]) -> bool:
+        """Whether this week's one weekly message may still be due: nothing went out this
+        week yet, and there is a nudge or a recap to send."""
+        sent_this_week = any(key in planned for key in self.weekly) or (
+            self.recap is not None and planned.get(self.recap) == str(self.week)
+        )
+        recap_open = self.recap is not None and self.recap not in planned
+        return not sent_this_week and (self.unmet or recap_open)
 
     def due(
         self, planned: Mapping[DeliveryKey, str | None], silences: Mapping[int, Silence]
     ) -> MemberDue:
         """What is due once everything planned already is taken out."""
         keys: list[DeliveryKey] = []
-        if self.weekly and not any(key in planned for key in self.weekly):
-            kind = nudge_kind(silences.get(self.member.id, Silence(None, 0, None)), self.asks)
-            keys.extend(key for key in self.weekly if key.kind is kind)
+        silence = silences.get(self.member.id, Silence(None, 0, None))
+        if self.wants_weekly(planned):
+            keys.extend(self._weekly(planned, silence))
         if self.manager is not None and self.manager not in planned:
             keys.append(self.manager)
         invited = {week for key in self.gate if (week := planned.get(key)) is not None}
         invite = gate_invite_number(invited, self.week) if self.gate else 0
         if invite:
             keys.append(self.gate[invite - 1])
-        return MemberDue(self.member, self.cohort, self.week, self.asks, tuple(keys))
+        return MemberDue(
+            self.member, self.cohort, self.week, self.asks, tuple(keys), silence.told_quiet_in
+        )
+
+    def _weekly(
+        self, planned: Mapping[DeliveryKey, str | None], silence: Silence
+    ) -> list[DeliveryKey]:
+        """The month's recap takes the place of a nudge (never of a quiet member's note);
+        otherwise the nudge or quiet note, while the week has no check-in."""
+        kind = nudge_kind(silence, self.asks)
+        if self.recap is not None and self.recap not in planned and recap_allowed(silence, kind):
+            return [self.recap]
+        return [key for key in self.weekly if key.kind is kind] if self.unmet else []
 
 
 def _weekly_keys(member: Member, week: IsoWeek) -> tuple[DeliveryKey, ...]:
     return tuple(
         DeliveryKey(kind, member.id, week=week) for kind in (DeliveryKind.NUDGE, DeliveryKind.QUIET)
     )
+
+
+def recap_key(member: Member, today: date) -> DeliveryKey | None:
+    """The recap of the plan month just finished; none in the plan's first month."""
+    month = plan_month(member.plan_start, today) - 1
+    return DeliveryKey(DeliveryKind.RECAP, member.id, month=month) if month >= 1 else None
 
 
 def _gate_keys(member: Member) -> tuple[DeliveryKey, ...]:
@@ -202,7 +240,7 @@ async def _silences(session: AsyncSession, ids: list[int]) -> dict[int, Silence]
         .outerjoin(last, last.c.member_id == Delivery.member_id)
         .where(
             Delivery.member_id.in_(ids),
-            Delivery.kind.in_((DeliveryKind.NUDGE, DeliveryKind.QUIET)),
+            Delivery.kind.in_(WEEKLY),
             Delivery.status == DeliveryStatus.SENT,
             or_(last.c.week.is_(None), Delivery.period > last.c.week),
         )
@@ -212,7 +250,7 @@ async def _silences(session: AsyncSession, ids: list[int]) -> dict[int, Silence]
     lasts: dict[int, IsoWeek | None] = {}
     for member_id, kind, period, last_week in rows:
         lasts[member_id] = IsoWeek.parse(last_week) if last_week else None
-        if kind == DeliveryKind.NUDGE:
+        if kind != DeliveryKind.QUIET:  # a recap asks for a check-in as a nudge does
             counts[member_id] = counts.get(member_id, 0) + 1
         else:
             quiet[member_id] = max(

@@ -13,9 +13,8 @@ from bot.content.schema import Roadmap
 from bot.db.models import Member
 from bot.domain.deliveries import DeliveryKind
 from bot.domain.gates import gate_open
-from bot.domain.plan import phase_windows
 from bot.domain.weeks import IsoWeek
-from bot.services.snapshot import member_roadmap_track
+from bot.services.snapshot import member_roadmap_track, member_windows
 
 QUIET_AFTER_NUDGES = 3
 QUIET_NUDGE_EVERY_WEEKS = 4
@@ -37,6 +36,12 @@ def nudge_kind(silence: Silence, week: IsoWeek) -> DeliveryKind | None:
         weeks = silence.told_quiet_in.weeks_until(week)
         return DeliveryKind.NUDGE if weeks > 0 and weeks % QUIET_NUDGE_EVERY_WEEKS == 0 else None
     return DeliveryKind.QUIET if silence.nudges_sent >= QUIET_AFTER_NUDGES else DeliveryKind.NUDGE
+
+
+def recap_allowed(silence: Silence, weekly: DeliveryKind | None) -> bool:
+    """A recap replaces an ordinary nudge; a member who has gone quiet gets the gentler
+    quiet-member messages instead, with no numbers to feel behind on."""
+    return silence.told_quiet_in is None and weekly is DeliveryKind.NUDGE
 
 
 def manager_kind(
@@ -66,7 +71,7 @@ def gate_invites_due(member: Member, roadmap: Roadmap, today: date, done: set[st
     track = member_roadmap_track(member, roadmap)
     if track.placement_quiz and phase == 1:
         return True
-    window = phase_windows(member.plan_start, track.phase_months)[phase - 1]
+    window = member_windows(member, roadmap)[phase - 1]
     missing = [m.key for m in roadmap.phase(phase).milestones if m.required and m.key not in done]
     return gate_open(window, today, missing).is_open
 

@@ -41,7 +41,7 @@ async def plan_due(
     async with sessions() as session, session.begin():
         due = await find_due_members(session, now, content)
         planned = await member_deliveries(session, due, now, content)
-        planned += await cohort_deliveries(session, now)
+        planned += await cohort_deliveries(session, now, content)
         added = await enqueue(session, planned, now)
         await prune_handled_requests(session, now)
         return PlanCounts(Counter(delivery.kind for delivery in added))

@@ -22,7 +22,9 @@ from bot.domain.weeks import IsoWeek
 from bot.messages import Reply
 from bot.reply_codec import reply_from_dict
 from bot.services.admin_digest import named_now
+from bot.services.struggles import stuck_members
 from bot.views.reminders import admin_digest_reply
+from bot.views.struggles import stuck_line
 from bot.views.weekly_post import weekly_leaderboard_post
 
 
@@ -57,6 +59,7 @@ async def reply_at_send(
             | DeliveryKind.MANAGER
             | DeliveryKind.MANAGER_AGAIN
             | DeliveryKind.NO_CHANNEL
+            | DeliveryKind.RECAP
         ):
             return reply_from_dict(message.payload)  # about its recipient alone
         case _:
@@ -75,7 +78,23 @@ async def _about_others(
     if cohort is None or message.period is None:
         return None
     if message.kind is DeliveryKind.DIGEST:
-        changes = await named_now(session, cohort, message.payload.get("members", {}))
-        return None if changes.empty else admin_digest_reply(cohort.name, message.period, changes)
+        return await _digest_now(session, content, cohort, message.period, message.payload)
     week = IsoWeek.parse(message.period)
     return await weekly_leaderboard_post(session, cohort, now, content, week=week)
+
+
+async def _digest_now(
+    session: AsyncSession,
+    content: ContentLibrary,
+    cohort: Cohort,
+    period: str,
+    payload: dict[str, Any],
+) -> Reply | None:
+    """The admins' digest with its members as they are now; a member still stuck is quoted
+    from their check-ins as they stand."""
+    changes, maybe_stuck = await named_now(session, cohort, payload.get("members", {}))
+    roadmap = content.roadmap(cohort.roadmap_key)
+    stuck = await stuck_members(session, maybe_stuck, roadmap, IsoWeek.parse(period))
+    if changes.empty and not stuck:
+        return None
+    return admin_digest_reply(cohort.name, period, changes, [stuck_line(s) for s in stuck])

@@ -20,6 +20,7 @@ STORED = [
     (DeliveryKey(DeliveryKind.DIGEST, 7, week=W48, admin="U1"), "digest:7:U1:2026-W48"),
     (DeliveryKey(DeliveryKind.NO_CHANNEL, 7, admin="U1"), "nochannel:7:U1"),
     (DeliveryKey(DeliveryKind.ANNOUNCEMENT, 42, phase=1), "advance:42:1"),
+    (DeliveryKey(DeliveryKind.RECAP, 42, month=7), "recap:42:7"),
 ]
 
 

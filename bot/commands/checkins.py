@@ -25,9 +25,11 @@ from bot.domain.weeks import IsoWeek, local_date
 from bot.messages import Actions, ArgValue, Invocation, Reply, Section
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
+from bot.services.struggles import member_struggle
 from bot.views.formatting import day, hours, with_article
 from bot.views.leaderboards import earned_line
 from bot.views.status import LAST_WEEK_STEP, STATUS_BUTTON, plan_line, streak_line
+from bot.views.struggles import support_section
 
 MILESTONES = "milestones"
 WEEK = "week"
@@ -59,8 +61,15 @@ async def checkin(inv: Invocation, ctx: Context) -> Reply:
     member, cohort = ctx.joined()
     phase, picked = _picked(ctx, member)
     reply = await _check_in(inv, ctx, member, cohort)
+    support = await _support(ctx, member)
     marked = [await mark_done(ctx, member, cohort, phase, m, None) for m in picked]
-    return Reply.joined([reply, *marked])
+    return Reply.joined([reply, *support, *marked])
+
+
+async def _support(ctx: Context, member: Member) -> list[Reply]:
+    """A check-in that shows the member stuck is answered with help for what they wrote."""
+    found = await member_struggle(ctx.session, member, ctx.roadmap)
+    return [] if found is None else [Reply.of(support_section(*found))]
 
 
 def _week(ctx: Context, member: Member) -> IsoWeek:

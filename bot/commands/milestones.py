@@ -95,7 +95,11 @@ async def mark_done(
     after: list[Block] = []
     if advancement is not None:
         after.append(Section(_moved_on_text(ctx, advancement.new_phase, advancement.graduated)))
-    elif phase.number == member.phase and not snapshot.missing_required:
+    elif (
+        phase.number == member.phase
+        and not snapshot.missing_required
+        and member.graduated_at is None  # a graduate's gates are all behind them
+    ):
         fields.append(
             f"Every required milestone of phase {phase.number} is done: "
             "the phase-gate quiz is open."

@@ -10,6 +10,7 @@ from bot.db.models import Member
 from bot.domain.weeks import weekday_name
 from bot.messages import Actions, Invocation, Reply, Section
 from bot.services.gate_status import gate_status
+from bot.services.plan_changes import stored, switched_spans
 from bot.services.points import sync_member_points
 from bot.services.snapshot import load_snapshot
 from bot.views.formatting import day
@@ -17,11 +18,17 @@ from bot.views.quizzes import PLACEMENT_BUTTON
 
 
 def _summary(member: Member) -> tuple[str, ...]:
+    alumni = (
+        (f"Alumni line: {'shown' if member.alumni_visible else 'hidden'}",)
+        if member.graduated_at is not None or member.alumni_visible
+        else ()
+    )
     return (
         f"Track: {member.track}",
         f"Timezone: {member.timezone}",
         f"Weekly nudge: {weekday_name(member.nudge_weekday)}s at {member.nudge_time:%H:%M}",
         f"Leaderboard: {'shown by name' if member.leaderboard_visible else 'hidden'}",
+        *alumni,
         f"DMs: {'on' if member.dms_enabled else 'off'}",
     )
 
@@ -69,6 +76,25 @@ async def set_leaderboard(inv: Invocation, ctx: Context) -> Reply:
     return _reply(headline, member)
 
 
+async def set_alumni(inv: Invocation, ctx: Context) -> Reply:
+    """The one thing a graduate may still share with the cohort, and only if they choose."""
+    del inv
+    member, _cohort = ctx.joined()
+    member.alumni_visible = ctx.args.text("visibility") == "show"
+    if not member.alumni_visible:
+        headline = "The weekly post won't list you among the cohort's alumni."
+    elif member.graduated_at is None:
+        headline = "Noted: once you graduate, the weekly post lists you among the cohort's alumni."
+    else:
+        headline = "The weekly post now lists you among the cohort's alumni, never ranked."
+    if member.alumni_visible and not member.leaderboard_visible:
+        headline += (
+            " You're hidden from leaderboards, and that wins: "
+            "`/pivot settings leaderboard show` first."
+        )
+    return _reply(headline, member)
+
+
 async def set_track(inv: Invocation, ctx: Context) -> Reply:
     """Switch track and keep everything: phase, milestones, check-ins and points.
 
@@ -85,6 +111,10 @@ async def set_track(inv: Invocation, ctx: Context) -> Reply:
         )
     if track.key == member.track:
         return _reply(f"You're already on the {track.key} track.", member)
+    if member.phase_plan is not None:
+        # A re-planned or extended plan keeps what its member chose, moved onto the new track.
+        before = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+        member.phase_plan = stored(switched_spans(before, track))
     member.track = track.key
     await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
     snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
@@ -158,6 +188,21 @@ SPECS = (
         summary="Show or hide your name on leaderboards",
         example="/pivot settings leaderboard hide",
         handler=set_leaderboard,
+        args=(
+            Arg(
+                "visibility",
+                ArgKind.CHOICE,
+                "show or hide",
+                required=True,
+                choices=("show", "hide"),
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="settings alumni",
+        summary="After graduating, stay listed as an alumnus in the cohort's weekly post",
+        example="/pivot settings alumni show",
+        handler=set_alumni,
         args=(
             Arg(
                 "visibility",

@@ -28,6 +28,7 @@ class DeliveryKind(StrEnum):
     DIGEST = "digest"  # quiet and unreachable members, for the cohort's admins
     NO_CHANNEL = "no-channel"  # tells admins once that the cohort has no channel to post in
     ANNOUNCEMENT = "announcement"  # a member moved on to the next phase
+    RECAP = "recap"  # a month of the plan in numbers, sent instead of that week's nudge
 
 
 class DeliveryStatus(StrEnum):
@@ -49,6 +50,10 @@ WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRY)
 # planning stores what to render them from, their cohort and period, and every attempt to
 # send renders them afresh, so whoever hid or deleted their data meanwhile is not named.
 RENDERED_AT_SEND = frozenset({DeliveryKind.LEADERBOARD, DeliveryKind.DIGEST})
+# The weekly message of a member: one of these at most per member and week.
+WEEKLY = (DeliveryKind.NUDGE, DeliveryKind.QUIET, DeliveryKind.RECAP)
+# What a plan sends its member; none of it once the plan is over.
+PLAN_REMINDERS = (*WEEKLY, DeliveryKind.GATE, DeliveryKind.MANAGER, DeliveryKind.MANAGER_AGAIN)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class DeliveryKey:
     admin: str | None = field(default=None, compare=False)  # the admin a digest or note goes to
     phase: int | None = field(default=None, compare=False)  # the gate's, or the phase passed
     invite: int | None = field(default=None, compare=False)  # which gate invitation, from 1
+    month: int | None = field(default=None, compare=False)  # the plan month a recap covers
     text: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +98,8 @@ def idempotency_key(key: DeliveryKey) -> str:
             return f"nochannel:{subject}:{_part(key.admin, kind)}"
         case DeliveryKind.ANNOUNCEMENT:
             return f"advance:{subject}:{_part(key.phase, kind)}"
+        case DeliveryKind.RECAP:
+            return f"recap:{subject}:{_part(key.month, kind)}"
         case _:
             assert_never(kind)
 

@@ -57,12 +57,34 @@ class PhaseWindow:
         return (self.ends_on - self.starts_on).days / 7
 
 
-def phase_windows(start: date, phase_months: tuple[int, ...]) -> tuple[PhaseWindow, ...]:
-    windows = []
+@dataclass(frozen=True)
+class PhaseSpan:
+    """Where a phase lies in a plan, in whole months counted from the plan's start."""
+
+    offset: int
+    months: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.months
+
+
+def track_spans(phase_months: tuple[int, ...]) -> tuple[PhaseSpan, ...]:
+    """A track's phases, one after the other with no gap."""
+    spans = []
     offset = 0
-    for number, months in enumerate(phase_months, start=1):
-        windows.append(
-            PhaseWindow(number, add_months(start, offset), add_months(start, offset + months))
-        )
+    for months in phase_months:
+        spans.append(PhaseSpan(offset, months))
         offset += months
-    return tuple(windows)
+    return tuple(spans)
+
+
+def span_windows(start: date, spans: tuple[PhaseSpan, ...]) -> tuple[PhaseWindow, ...]:
+    return tuple(
+        PhaseWindow(number, add_months(start, span.offset), add_months(start, span.end))
+        for number, span in enumerate(spans, start=1)
+    )
+
+
+def phase_windows(start: date, phase_months: tuple[int, ...]) -> tuple[PhaseWindow, ...]:
+    return span_windows(start, track_spans(phase_months))

@@ -10,11 +10,11 @@ reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Checkin, Cohort, Delivery, DigestNote, Member
@@ -56,25 +56,36 @@ class DigestChanges:
 
 
 _ROLES = ("newly_quiet", "back", "newly_unreachable", "still_quiet")
+STUCK = "stuck"  # the members who seem stuck by their own check-ins, beside the changes
+
+
+def _on_plan(cohort: Cohort) -> tuple[ColumnElement[bool], ...]:
+    """The cohort's members whom the digest may name: still in it, and not yet graduated."""
+    return (Member.cohort_id == cohort.id, Member.left_at.is_(None), Member.graduated_at.is_(None))
+
+
+async def active_members(
+    session: AsyncSession, cohort: Cohort, ids: Collection[int] | None = None
+) -> list[Member]:
+    """The cohort's members on their plan (only these ids, when given), in name order."""
+    query = select(Member).where(*_on_plan(cohort))
+    if ids is not None:
+        query = query.where(Member.id.in_(list(ids)))
+    return list(await session.scalars(query.order_by(func.lower(Member.display_name), Member.id)))
 
 
 async def named_now(
     session: AsyncSession, cohort: Cohort, member_ids: dict[str, list[int]]
-) -> DigestChanges:
-    """The planned digest with each member as they are now: whoever left the cohort or deleted
-    their data since it was planned is no longer named."""
+) -> tuple[DigestChanges, list[Member]]:
+    """The planned digest with each member as they are now, and the members it found stuck:
+    whoever left the cohort or deleted their data since it was planned is no longer named."""
     wanted = {i for ids in member_ids.values() for i in ids}
-    members = {
-        m.id: Named(m.id, m.user_id, m.display_name, m.dm_problem or "")
-        for m in await session.scalars(
-            select(Member).where(
-                Member.id.in_(wanted), Member.cohort_id == cohort.id, Member.left_at.is_(None)
-            )
-        )
-    }
-    return DigestChanges(
-        *(tuple(members[i] for i in member_ids.get(role, []) if i in members) for role in _ROLES)
+    found = {m.id: m for m in await active_members(session, cohort, wanted)}
+    named = {i: Named(i, m.user_id, m.display_name, m.dm_problem or "") for i, m in found.items()}
+    changes = DigestChanges(
+        *(tuple(named[i] for i in member_ids.get(role, []) if i in named) for role in _ROLES)
     )
+    return changes, [found[i] for i in member_ids.get(STUCK, []) if i in found]
 
 
 @dataclass(frozen=True)
@@ -136,7 +147,7 @@ async def _states(
 ) -> tuple[list[_State], dict[int, DigestNote]]:
     """Every active member who is quiet, unreachable or noted, in name order; and every note
     of the cohort, by member."""
-    in_cohort = select(Member.id).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
+    in_cohort = select(Member.id).where(*_on_plan(cohort))
     last = (
         select(Checkin.member_id, func.max(Checkin.iso_week).label("week"))
         .where(Checkin.member_id.in_(in_cohort))

@@ -1,8 +1,8 @@
 """Moving a member to the next phase once their gate is passed and their milestones are done.
 
 Passing the phase-4 gate with every phase-4 milestone done is graduation: the member has
-completed the roadmap. They stay in phase 4 (there is no phase 5), the pass is kept as the
-date they graduated, and no gate is asked of them again.
+completed the roadmap. They stay in phase 4 (there is no phase 5), ``graduated_at`` records
+when, and the plan is over: no nudge, gate, recap or board entry after it.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort, Member, QuizAttempt
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
+from bot.domain.deliveries import PLAN_REMINDERS, DeliveryKey, DeliveryKind, PlannedDelivery
 from bot.domain.gates import LAST_PHASE
 from bot.domain.weeks import local_date
 from bot.messages import Reply, Section
-from bot.services.deliveries import enqueue
+from bot.services.deliveries import cancel_waiting_reminders, enqueue
 from bot.services.points import sync_member_points
 from bot.services.quizzes import PASSED, PLACEMENT
 from bot.services.snapshot import load_snapshot
@@ -68,9 +68,18 @@ async def advance_if_ready(
     if passed < LAST_PHASE:
         member.phase = passed + 1
         member.phase_started_on = local_date(now, member.timezone)
+    else:
+        await graduate(session, member, now)
     announced = await _announce(session, member, cohort, content, passed, placement, now)
     await sync_member_points(session, member, cohort, content, now)
     return Advancement(passed, member.phase, placement, announced)
+
+
+async def graduate(session: AsyncSession, member: Member, now: datetime) -> None:
+    """The plan ends: the scheduler plans nothing more for the member, and what it had
+    planned but not yet sent is stopped."""
+    member.graduated_at = now
+    await cancel_waiting_reminders(session, member.id, PLAN_REMINDERS, "the member graduated")
 
 
 async def _announce(

@@ -70,7 +70,8 @@ async def members_at_risk(
 ) -> tuple[AtRisk, ...]:
     """Silent for three complete weeks or more, or four weeks or more behind their own plan.
 
-    Members on a pause are left out: they told us they are away.
+    Members on a pause are left out: they told us they are away; graduates, whose plan is
+    over, too.
     """
     today = local_date(now, cohort.timezone)
     this_week = IsoWeek.of(today)
@@ -97,6 +98,7 @@ async def members_at_risk(
         .where(
             Member.cohort_id == cohort.id,
             Member.left_at.is_(None),
+            Member.graduated_at.is_(None),
             or_(silent, behind),
             ~paused,
         )

@@ -1,7 +1,7 @@
 """Cohort-wide numbers for the chart and the admin report, each a few aggregate queries.
 
 A member is expected to check in during a week once their plan has started and until they
-leave; a week they spent paused without checking in does not count against the cohort.
+leave or graduate; a week they spent paused without checking in does not count against the cohort.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ async def pace_distribution(
         select(state, func.count())
         .select_from(Member)
         .outerjoin(Standing, Standing.member_id == Member.id)
-        .where(*_active(cohort))
+        .where(*_active(cohort), Member.graduated_at.is_(None))  # a graduate has no plan left
         .group_by(state)
     )
     counts: dict[str, int] = dict(rows.all())
@@ -91,9 +91,9 @@ async def weekly_rates(
     labels = [str(w) for w in span]
     members = (
         await session.execute(
-            select(Member.id, Member.plan_start, Member.left_at, Member.timezone).where(
-                Member.cohort_id == cohort.id
-            )
+            select(
+                Member.id, Member.plan_start, Member.left_at, Member.graduated_at, Member.timezone
+            ).where(Member.cohort_id == cohort.id)
         )
     ).all()
     checked: defaultdict[str, set[int]] = defaultdict(set)
@@ -111,16 +111,17 @@ async def weekly_rates(
         .where(Member.cohort_id == cohort.id, Pause.ends_at > first - timedelta(days=1))
     ):
         pauses[pause.member_id].append(pause)
-    timezone_of = {member_id: tz for member_id, _start, _left, tz in members}
+    timezone_of = {member_id: tz for member_id, _start, _left, _graduated, tz in members}
     paused = {m: skipped_weeks(p, timezone_of[m]) for m, p in pauses.items()}
     rates = []
     for week in span:
         monday, sunday = week.monday(), week.sunday()
         expected = {
             member_id
-            for member_id, plan_start, left_at, _tz_name in members
+            for member_id, plan_start, left_at, graduated_at, _tz_name in members
             if plan_start <= sunday
             and (left_at is None or left_at.date() >= monday)
+            and (graduated_at is None or graduated_at.date() >= monday)
             and week not in paused.get(member_id, ())
         } | checked[str(week)]
         rates.append(WeekRate(week, len(checked[str(week)]), len(expected), week != this_week))

@@ -20,6 +20,7 @@ from bot.db.upsert import insert_new
 from bot.domain.deliveries import (
     WAITING,
     DeliveryKey,
+    DeliveryKind,
     DeliveryStatus,
     PlannedDelivery,
     cohort_prefixes,
@@ -95,6 +96,26 @@ def about_cohort(cohort_id: int, member_ids: Select[int]) -> ColumnElement[bool]
         Delivery.idempotency_key.startswith(p, autoescape=True) for p in cohort_prefixes(cohort_id)
     ]
     return or_(Delivery.member_id.in_(member_ids), *own)
+
+
+async def cancel_waiting_reminders(
+    session: AsyncSession, member_id: int, kinds: Collection[DeliveryKind], reason: str
+) -> int:
+    """Stop a member's waiting messages of these kinds; return how many were stopped.
+
+    For a member whose plan just ended: a nudge planned an hour before graduation must not
+    arrive after it.
+    """
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.member_id == member_id,
+            Delivery.kind.in_(list(kinds)),
+            Delivery.status.in_(WAITING),
+        )
+        .values(status=DeliveryStatus.CANCELLED, last_error=reason)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _row(delivery: PlannedDelivery, now: datetime) -> dict[str, Any]:

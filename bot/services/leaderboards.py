@@ -57,9 +57,11 @@ class Progress:
 
 
 def _base(cohort: Cohort) -> Query:
+    """The members a board may list: in the cohort, and still on their plan (a graduate has
+    left every board; the weekly post may name them as alumni instead, if they choose)."""
     return select(
         Member.id, Member.display_name, Member.leaderboard_visible.label("visible")
-    ).where(Member.cohort_id == cohort.id, Member.left_at.is_(None))
+    ).where(Member.cohort_id == cohort.id, Member.left_at.is_(None), Member.graduated_at.is_(None))
 
 
 def _week_query(cohort: Cohort, week: IsoWeek, now: datetime) -> Query:

@@ -295,6 +295,9 @@ async def export_member(
             "leaderboard_visible": member.leaderboard_visible,
             "dms_enabled": member.dms_enabled,
             "left_at": member.left_at.isoformat() if member.left_at else None,
+            "graduated_at": member.graduated_at.isoformat() if member.graduated_at else None,
+            "alumni_visible": member.alumni_visible,
+            "phase_plan": member.phase_plan,
         }
     }
     for part in EXPORT_PARTS:

@@ -30,7 +30,7 @@ from bot.db.models import (
     Standing,
 )
 from bot.domain.pace import MilestoneTarget, accounted_for, plan_marks
-from bot.domain.plan import phase_windows
+from bot.domain.plan import span_windows
 from bot.domain.points import (
     Award,
     CheckinFact,
@@ -43,6 +43,8 @@ from bot.domain.streaks import phase_start_weeks
 from bot.domain.weeks import IsoWeek, at_local_time, week_of
 from bot.services.snapshot import (
     member_roadmap_track,
+    member_spans,
+    member_windows,
     milestone_targets,
     required_targets,
     skipped_weeks,
@@ -75,8 +77,8 @@ class _Plans:
     """Target dates per (roadmap, track, start): a cohort shares a handful of plans."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str, date], tuple[MilestoneTarget, ...]] = {}
-        self._due: dict[tuple[str, str, date], dict[str, date]] = {}
+        self._cache: dict[tuple[object, ...], tuple[MilestoneTarget, ...]] = {}
+        self._due: dict[tuple[object, ...], dict[str, date]] = {}
         self._phases: dict[str, dict[str, int]] = {}
 
     def phase_of(self, roadmap: Roadmap) -> dict[str, int]:
@@ -88,29 +90,26 @@ class _Plans:
         return self._phases[roadmap.key]
 
     def targets(self, roadmap: Roadmap, member: Member) -> tuple[MilestoneTarget, ...]:
-        track = member_roadmap_track(member, roadmap)
-        key = (roadmap.key, track.key, member.plan_start)
+        spans = member_spans(member, member_roadmap_track(member, roadmap))
+        key = (roadmap.key, spans, member.plan_start)
         if key not in self._cache:
-            windows = phase_windows(member.plan_start, track.phase_months)
+            windows = span_windows(member.plan_start, spans)
             self._cache[key] = required_targets(roadmap, windows, member.plan_start)
         return self._cache[key]
 
     def due_on(self, roadmap: Roadmap, member: Member) -> dict[str, date]:
         """Each milestone's date on the member's plan, optional ones included."""
-        track = member_roadmap_track(member, roadmap)
-        key = (roadmap.key, track.key, member.plan_start)
+        spans = member_spans(member, member_roadmap_track(member, roadmap))
+        key = (roadmap.key, spans, member.plan_start)
         if key not in self._due:
-            windows = phase_windows(member.plan_start, track.phase_months)
+            windows = span_windows(member.plan_start, spans)
             targets = milestone_targets(roadmap, windows, member.plan_start, required_only=False)
             self._due[key] = {t.key: t.due_on for t in targets}
         return self._due[key]
 
     @staticmethod
     def plan_days(roadmap: Roadmap, member: Member) -> int:
-        track = member_roadmap_track(member, roadmap)
-        return (
-            phase_windows(member.plan_start, track.phase_months)[-1].ends_on - member.plan_start
-        ).days
+        return (member_windows(member, roadmap)[-1].ends_on - member.plan_start).days
 
 
 async def _load_events(

@@ -38,7 +38,14 @@ from bot.domain.pace import (
     plan_marks,
     target_date,
 )
-from bot.domain.plan import PhaseWindow, phase_windows, plan_month
+from bot.domain.plan import (
+    PhaseSpan,
+    PhaseWindow,
+    months_elapsed,
+    plan_month,
+    span_windows,
+    track_spans,
+)
 from bot.domain.streaks import Streak, phase_start_weeks, streak
 from bot.domain.weeks import IsoWeek, local_date, weeks_spanned
 
@@ -60,12 +67,14 @@ class MilestoneState:
 
 @dataclass(frozen=True)
 class Snapshot:
+    now: datetime
     today: date
     this_week: IsoWeek
     roadmap: Roadmap
     track: Track
     phase: Phase
     windows: tuple[PhaseWindow, ...]
+    spans: tuple[PhaseSpan, ...]  # the same phases, in months from the plan's start
     plan_start: date
     plan_month: int
     pace: Pace
@@ -78,11 +87,28 @@ class Snapshot:
     paused_until: date | None  # the member's local date
     milestones: tuple[MilestoneState, ...]  # every phase, in plan order
     checkin_weeks: frozenset[IsoWeek]
-    manager_months: tuple[int, int] | None  # when to talk to one's manager, on this track
+    manager_months: tuple[int, int] | None  # when to talk to one's manager, on this plan
+    graduated_on: date | None = None  # the member's local date
 
     @property
     def plan_months(self) -> int:
-        return self.track.months
+        """The plan's length: the track's, or longer after a re-plan or an extension."""
+        return self.spans[-1].end
+
+    @property
+    def past_plan_end(self) -> bool:
+        return self.graduated_on is None and self.today >= self.windows[-1].ends_on
+
+    @property
+    def shown_month(self) -> int:
+        """The month every reply names: never above the plan's length, so a member past the
+        end reads "month 24 of 24" and the words that say so, not "month 25 of 24"."""
+        return min(self.plan_month, self.plan_months)
+
+    @property
+    def this_month_index(self) -> int:
+        """The current month counted from 0, as phase spans count."""
+        return months_elapsed(self.plan_start, self.today)
 
     @property
     def phase_milestones(self) -> tuple[MilestoneState, ...]:
@@ -117,6 +143,19 @@ def member_roadmap_track(member: Member, roadmap: Roadmap) -> Track:
     return roadmap.track(member.track) or roadmap.tracks[0]
 
 
+def member_spans(member: Member, track: Track) -> tuple[PhaseSpan, ...]:
+    """The member's own phases: their re-planned or extended plan, or else their track's."""
+    stored = member.phase_plan
+    if stored and len(stored) == len(track.phase_months):
+        return tuple(PhaseSpan(int(offset), int(months)) for offset, months in stored)
+    return track_spans(track.phase_months)
+
+
+def member_windows(member: Member, roadmap: Roadmap) -> tuple[PhaseWindow, ...]:
+    spans = member_spans(member, member_roadmap_track(member, roadmap))
+    return span_windows(member.plan_start, spans)
+
+
 def manager_months(member: Member, roadmap: Roadmap) -> tuple[int, int] | None:
     """The plan months for the manager conversation on the member's track: months 3 and 4
     on the standard track, moved inside phase 1 where that phase is shorter."""
@@ -124,8 +163,7 @@ def manager_months(member: Member, roadmap: Roadmap) -> tuple[int, int] | None:
     months = found[1].plan_months if found else None
     if found is None or months is None:
         return None
-    track = member_roadmap_track(member, roadmap)
-    window = phase_windows(member.plan_start, track.phase_months)[found[0].number - 1]
+    window = member_windows(member, roadmap)[found[0].number - 1]
     return month_window(window, member.plan_start, months)
 
 
@@ -238,7 +276,8 @@ def compute_snapshot(
 ) -> Snapshot:
     today = local_date(now, member.timezone)
     track = member_roadmap_track(member, roadmap)
-    windows = phase_windows(member.plan_start, track.phase_months)
+    spans = member_spans(member, track)
+    windows = span_windows(member.plan_start, spans)
     progress, weeks, pauses = history.progress, history.weeks, list(history.pauses)
 
     states: list[MilestoneState] = []
@@ -268,12 +307,14 @@ def compute_snapshot(
     streak_now = member_streak(weeks, paused_weeks, history.advanced, member.timezone, today)
     last_week = this_week.previous()
     return Snapshot(
+        now=now,
         today=today,
         this_week=this_week,
         roadmap=roadmap,
         track=track,
         phase=roadmap.phase(member.phase),
         windows=windows,
+        spans=spans,
         plan_start=member.plan_start,
         plan_month=plan_month(member.plan_start, today),
         pace=pace_at(history.marks or plan_marks(target_dates, done_count), today),
@@ -291,6 +332,7 @@ def compute_snapshot(
         milestones=tuple(states),
         checkin_weeks=weeks,
         manager_months=manager_months(member, roadmap),
+        graduated_on=_local_day(member.graduated_at, member.timezone),
     )
 
 
@@ -313,8 +355,11 @@ def member_streak(
 
 
 def _local_end(active: list[Pause], timezone: str) -> date | None:
-    latest = max((p.ends_at for p in active), default=None)
-    return None if latest is None else local_date(latest, timezone)
+    return _local_day(max((p.ends_at for p in active), default=None), timezone)
+
+
+def _local_day(moment: datetime | None, timezone: str) -> date | None:
+    return None if moment is None else local_date(moment, timezone)
 
 
 def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:

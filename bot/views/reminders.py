@@ -3,17 +3,20 @@ admins' notes. They are views like any other, so every platform renders them the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.domain.checkin_window import closes_on
 from bot.domain.weeks import IsoWeek
 from bot.messages import Actions, Block, Button, Header, Reply, Section
 from bot.services.admin_digest import FOLLOW_UP_WEEKS, DigestChanges, Named
+from bot.services.plan_changes import longer_track, may_replan
 from bot.services.snapshot import Snapshot
 from bot.views.formatting import day, plural
+from bot.views.nudge_content import focus_line, nudge_fields
 from bot.views.status import CHECKIN_BUTTON, LAST_WEEK_BUTTON, STATUS_BUTTON
 
 PAUSE_BUTTON = Button("Pause 4 weeks", "pause", (("weeks", 4),))
+REPLAN_BUTTON = Button("Re-plan from today", "replan")
 
 
 def nudge_question(name: str, asks: IsoWeek, this_week: IsoWeek) -> tuple[str, str, Button]:
@@ -33,15 +36,10 @@ def nudge_question(name: str, asks: IsoWeek, this_week: IsoWeek) -> tuple[str, s
     )
 
 
-def nudge_reply(snapshot: Snapshot, name: str, asks: IsoWeek) -> Reply:
+def nudge_reply(
+    snapshot: Snapshot, name: str, asks: IsoWeek, streak_marks: Collection[int] = ()
+) -> Reply:
     question, answer, button = nudge_question(name, asks, snapshot.this_week)
-    upcoming = snapshot.next_milestone
-    focus = (
-        f"This week's focus: {upcoming.milestone.title} (due {day(upcoming.due_on)})."
-        if upcoming is not None
-        else f"Every required milestone of phase {snapshot.phase.number} is done: "
-        "the phase-gate quiz is your focus."
-    )
     streak = (
         f"Your streak is {plural(snapshot.streak, 'week')}; a check-in keeps it going."
         if snapshot.streak
@@ -50,10 +48,9 @@ def nudge_reply(snapshot: Snapshot, name: str, asks: IsoWeek) -> Reply:
     return Reply.of(
         Header(question),
         Section(
-            focus,
+            focus_line(snapshot),
             (
-                f"Month {snapshot.plan_month} of {snapshot.plan_months} · "
-                f"{snapshot.pace.describe()}",
+                *nudge_fields(snapshot, streak_marks),
                 streak,
                 answer,
             ),
@@ -62,19 +59,40 @@ def nudge_reply(snapshot: Snapshot, name: str, asks: IsoWeek) -> Reply:
     )
 
 
-def quiet_reply(name: str) -> Reply:
-    """Sent once after three unanswered nudges, instead of a fourth: kind, never nagging."""
+def quiet_reply(name: str, snapshot: Snapshot, again: bool) -> Reply:
+    """For a member who has gone quiet: once after three unanswered nudges, then every four
+    weeks. Kind, never nagging: no pace, no date long past, and one easy step back in."""
+    if again:
+        opening = f"Hi {name}, a short hello, with no pressure at all."
+        rhythm = "I'll write again in four weeks, or sooner once you check in."
+    else:
+        opening = (
+            f"Hi {name}, it has been a few quiet weeks. That happens to everyone on a long plan."
+        )
+        rhythm = "From now on I'll only write every four weeks until you check in."
+    upcoming = snapshot.next_milestone
+    focus = (
+        f"When you're back, {upcoming.milestone.title} is where you left off."
+        if upcoming is not None
+        else f"When you're back, the phase-{snapshot.phase.number} gate quiz is waiting."
+    )
+    steps = ["One step back in, whichever suits you:"]
+    buttons = [CHECKIN_BUTTON]
+    if may_replan(snapshot):
+        steps.append(
+            "• `/pivot replan`: a fresh plan from today, with this phase's full time ahead."
+        )
+        buttons.append(REPLAN_BUTTON)
+    other = longer_track(snapshot)
+    if other is not None:
+        steps.append(
+            f"• `/pivot settings track {other.key}`: the {other.title}, more time for each "
+            "phase; your progress comes with you."
+        )
+    steps.append("• `/pivot pause 4`: four weeks with no messages; your streak is kept.")
     return Reply.of(
-        Section(
-            f"Hi {name}, it has been a few quiet weeks. That happens to everyone on a long plan.",
-            (
-                "Busy stretch? `/pivot pause 4` stops the nudges and keeps your streak safe.",
-                "Pace not right? The fast and standard tracks differ by six months; your cohort "
-                "admin can help you choose, and `/pivot status` shows where you stand.",
-                "From now on I'll only check in every four weeks until you do.",
-            ),
-        ),
-        Actions((CHECKIN_BUTTON, PAUSE_BUTTON)),
+        Section(opening, (focus, *steps, rhythm)),
+        Actions((*buttons, PAUSE_BUTTON)),
     )
 
 
@@ -139,9 +157,11 @@ def gate_invite_reply(
 FOLLOW_UP_BUTTONS = 5  # one row on Discord; the rest by `/pivot cohort followup @name`
 
 
-def admin_digest_reply(cohort: str, week: str, changes: DigestChanges) -> Reply:
-    """Private to admins: what changed since their last digest, and who still waits for a
-    personal word. Never in the channel."""
+def admin_digest_reply(
+    cohort: str, week: str, changes: DigestChanges, stuck: Sequence[str] = ()
+) -> Reply:
+    """Private to admins: what changed since their last digest, who seems stuck by their own
+    check-ins, and who still waits for a personal word. Never in the channel."""
 
     def names(people: Sequence[Named]) -> str:
         return ", ".join(
@@ -153,6 +173,8 @@ def admin_digest_reply(cohort: str, week: str, changes: DigestChanges) -> Reply:
         fields.append(f"Newly quiet for three weeks or more: {names(changes.newly_quiet)}")
     if changes.back:
         fields.append(f"Back and checking in again: {names(changes.back)}")
+    if stuck:
+        fields.append(f"Stuck, by their own check-ins: {'; '.join(stuck)}")
     if changes.newly_unreachable:
         fields.append(f"DMs can't reach: {names(changes.newly_unreachable)}")
     if changes.still_quiet:

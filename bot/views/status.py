@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.domain.replanning import MAX_EXTENSION_MONTHS
 from bot.messages import Actions, Block, Button, Header, ProgressBar, Reply, Section
 from bot.services.gate_status import GateStatus
+from bot.services.plan_changes import fewest_extra_months, longer_track
 from bot.services.snapshot import MilestoneState, Snapshot
 from bot.views.formatting import day, local_moment, plural
 
@@ -21,17 +25,44 @@ def phase_line(snapshot: Snapshot) -> str:
     return f"Phase {snapshot.phase.number} of 4 · {snapshot.phase.title}"
 
 
+def month_text(snapshot: Snapshot) -> str:
+    """The plan's month, said the same way in every reply and message."""
+    text = f"Month {snapshot.shown_month} of {snapshot.plan_months}"
+    return f"{text} (past the plan's end)" if snapshot.past_plan_end else text
+
+
 def plan_line(snapshot: Snapshot) -> str:
+    if snapshot.graduated_on is not None:
+        return f"Graduated on {day(snapshot.graduated_on)} · {snapshot.track.key} track"
     if snapshot.today < snapshot.plan_start:  # joined before the cohort starts
         return (
             f"Month 1 of {snapshot.plan_months} begins on {day(snapshot.plan_start)}, with the "
             f"cohort · {snapshot.track.key} track"
         )
-    month = min(snapshot.plan_month, snapshot.plan_months)
-    extra = " (past the plan's end)" if snapshot.plan_month > snapshot.plan_months else ""
+    return f"{month_text(snapshot)} · {snapshot.track.key} track · {snapshot.pace.describe()}"
+
+
+def due_text(state: MilestoneState, today: date) -> str:
+    when = day(state.due_on)
+    return f"due {when}" if state.due_on >= today else f"overdue since {when}"
+
+
+def plan_end_offer(snapshot: Snapshot) -> str | None:
+    """For a member past the plan's end: more months, or a longer track."""
+    if not snapshot.past_plan_end:
+        return None
+    months = fewest_extra_months(snapshot)
+    more = (
+        f"`/pivot extend {months}` ({plural(months, 'month')} is the least the work ahead "
+        "needs; more is fine)"
+        if months <= MAX_EXTENSION_MONTHS
+        else "`/pivot replan`, a fresh plan from today"
+    )
+    switch = longer_track(snapshot)
+    other = f", or switch with `/pivot settings track {switch.key}`" if switch is not None else ""
     return (
-        f"Month {month} of {snapshot.plan_months}{extra} · {snapshot.track.key} track · "
-        f"{snapshot.pace.describe()}"
+        f"Your plan's {snapshot.plan_months} months are over, and the roadmap isn't. "
+        f"Give it more time with {more}{other}."
     )
 
 
@@ -75,8 +106,6 @@ def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> s
             return f"You passed the phase-{gate.phase} gate: finish its milestones to move on."
         case "cooldown" if status.retry_at is not None:
             return f"You can retake the {quiz} from {local_moment(status.retry_at, timezone)}."
-        case "graduated":
-            return "You have passed the final gate and completed the roadmap. 🎓"
     opens = day(gate.calendar_opens_on)
     return f"The {quiz} opens on {opens}, or once every required milestone is done."
 
@@ -84,7 +113,12 @@ def gate_step(snapshot: Snapshot, status: GateStatus | None, timezone: str) -> s
 def next_steps(
     snapshot: Snapshot, gate: GateStatus | None = None, timezone: str = "UTC"
 ) -> list[str]:
+    if snapshot.graduated_on is not None:  # the plan is over: what is left is their choice
+        return list(ALUMNI_STEPS)
     steps: list[str] = []
+    offer = plan_end_offer(snapshot)
+    if offer is not None:
+        steps.append(offer)
     if snapshot.paused_until is not None:
         steps.append(
             f"You're paused until {day(snapshot.paused_until)}. `/pivot resume` when you're back."
@@ -100,7 +134,7 @@ def next_steps(
     upcoming = snapshot.next_milestone
     if upcoming is not None:
         steps.append(
-            f"Next milestone: {upcoming.milestone.title} (due {day(upcoming.due_on)}) · "
+            f"Next milestone: {upcoming.milestone.title} ({due_text(upcoming, snapshot.today)}) · "
             f"`/pivot done {upcoming.milestone.key} <link>`"
         )
     gate_line = gate_step(snapshot, gate, timezone)
@@ -111,6 +145,14 @@ def next_steps(
     elif not snapshot.checked_in_this_week and snapshot.paused_until is None:
         steps.append("Check in for this week: `/pivot checkin 5h what you did | blockers`")
     return steps
+
+
+ALUMNI_STEPS = (
+    "You have passed the final gate and completed the roadmap. 🎓",
+    "No more nudges or gates. Your history stays: `/pivot export` saves all of it.",
+    "`/pivot settings alumni show|hide` puts you on the weekly post's line of alumni, or "
+    "takes you off it; alumni are never ranked.",
+)
 
 
 def status_blocks(

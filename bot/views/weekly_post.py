@@ -4,6 +4,7 @@ the cohort chart it carries."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,7 @@ from bot.content.loader import ContentLibrary
 from bot.db.models import Cohort
 from bot.domain.weeks import IsoWeek
 from bot.messages import Header, Image, Reply, Section
+from bot.services.alumni import Alumnus, visible_alumni
 from bot.services.cohort_stats import cohort_stats
 from bot.services.leaderboards import standings
 from bot.views.cohort_chart import chart_alt, render_cohort_chart
@@ -31,6 +33,14 @@ async def cohort_chart(
     return Image(
         alt=chart_alt(stats), png_bytes=png, filename=f"cohort-{cohort.name}-{stats.this_week}.png"
     )
+
+
+def alumni_blocks(cohort: Cohort, alumni: Sequence[Alumnus]) -> tuple[Section, ...]:
+    """One line of names, in the order they graduated: alumni are remembered, never ranked."""
+    if not alumni:
+        return ()
+    names = ", ".join(f"{a.display_name} (graduated {a.graduated_at:%b %Y})" for a in alumni)
+    return (Section(f"Alumni of cohort {cohort.name}: {names}."),)
 
 
 async def weekly_leaderboard_post(
@@ -56,6 +66,7 @@ async def weekly_leaderboard_post(
         Header(f"Weekly standings · cohort {cohort.name} · {week_board.week}"),
         *board_blocks(week_board, content.point_rules),
         *board_blocks(pace_board, content.point_rules),
+        *alumni_blocks(cohort, await visible_alumni(session, cohort)),
         Section(
             "Points reward showing up; the pace board measures each of us against our own "
             "plan. How it all works: `/pivot leaderboard rules`."

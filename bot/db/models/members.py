@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UtcDateTime
@@ -35,6 +45,14 @@ class Member(Base):
     manager_outcome: Mapped[str | None] = mapped_column(String(16))
     # Why DMs to this member cannot be delivered (closed DMs, left the workspace), for admins.
     dm_problem: Mapped[str | None] = mapped_column(String(200))
+    # Passing the final gate with every milestone done ends the plan: no more nudges, gates
+    # or board entries. The history stays, for the member and their export.
+    graduated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # An alumnus may choose to stay visible to the cohort: a line in the weekly post, no rank.
+    alumni_visible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The member's own phases after a re-plan or an extension, as [offset, months] pairs
+    # counted in months from ``plan_start``; None while the plan follows the track.
+    phase_plan: Mapped[list[list[int]] | None] = mapped_column(JSON)
 
 
 class Pause(Base):
