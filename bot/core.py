@@ -49,13 +49,14 @@ class PivotCore:
         return PlatformRecords(self.sessions, self.clock, self.content)
 
     async def answer(self, inv: Invocation) -> Reply:
-        """Answer one invocation: always a reply, never an exception, and all its writes or none."""
-        try:
-            spec, args = self.resolve(inv)
-        except UsageError as exc:
-            return Reply.error(one_line(str(exc)))
+        """Answer one invocation: always a reply, never an exception, and all its writes or none.
+
+        Reading the request sits inside the same guard as running it: a bug in a parser or a
+        validator is still a bug reply, never a request left unanswered.
+        """
         for attempt in (1, 2):
             try:
+                spec, args = self.resolve(inv)
                 return await self._run(spec, args, inv)
             except UsageError as exc:
                 return Reply.error(one_line(str(exc)))

@@ -10,11 +10,11 @@ import re
 from collections.abc import Mapping
 from datetime import date, time
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
 from bot.commands.tokens import strip_control
+from bot.domain.timezones import known_timezone
 from bot.domain.weeks import WEEKDAYS
 from bot.messages import ArgValue
 
@@ -198,14 +198,10 @@ def _weekday(arg: Arg, text: str) -> int:
 
 
 def _timezone(arg: Arg, text: str) -> str:
-    if "/" in text or text.upper() == "UTC":
-        try:
-            ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return text if text.upper() != "UTC" else "UTC"
-    raise ValueError(f"{arg.name} must be a timezone like Europe/Berlin, not `{text[:40]}`")
+    known = known_timezone(text)
+    if known is None:
+        raise ValueError(f"{arg.name} must be a timezone like Europe/Berlin, not `{text[:40]}`")
+    return known
 
 
 def _url(arg: Arg, text: str) -> str:

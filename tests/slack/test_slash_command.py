@@ -168,3 +168,11 @@ async def test_empty_oauth_variables_in_the_environment_keep_the_bot_token(
     finally:
         await harness.stop()
     assert "/pivot join" in reply.text
+
+
+async def test_a_timezone_that_names_a_folder_is_answered_at_the_response_url(
+    spring: SlackHarness,
+) -> None:
+    reply = await spring.command("/pivot settings tz America/Indiana")
+    assert reply.text.startswith("tz must be a timezone like Europe/Berlin")
+    assert "\n" not in reply.text
