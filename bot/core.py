@@ -22,7 +22,8 @@ from bot.commands.parsing import parse_text, validate
 from bot.commands.spec import Args, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
-from bot.db.models import HandledRequest
+from bot.db.base import column_length
+from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.messages import ArgValue, Invocation, Reply
 from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
@@ -74,6 +75,7 @@ class PivotCore:
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
         """Find the spec and validated arguments, from free text or from typed options."""
+        _check_ids(inv)
         if inv.command:
             spec = self.registry.get(inv.command)
             if spec is None:
@@ -142,12 +144,30 @@ class PivotCore:
         found = await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
         if found is not None:
             ctx.member, ctx.cohort = found
-            name = inv.user.display_name[:80]
+            name = inv.user.display_name[: column_length(Member.display_name)]
             if name and ctx.member.display_name != name:
                 ctx.member.display_name = name
         if spec.admin_only or spec.shows_admin_commands:
             stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
             ctx.is_admin = inv.user.is_platform_admin or bool(stored)
+
+
+def _check_ids(inv: Invocation) -> None:
+    """The platform's ids are stored as they come, so one longer than its column (from a
+    broken or hostile client) is refused here rather than by PostgreSQL alone."""
+    ids = (
+        ("workspace id", inv.user.tenant_id, Tenant.external_id),
+        ("user id", inv.user.user_id, Member.user_id),
+        ("channel id", inv.origin.channel_id or "", Cohort.channel_id),
+        ("request id", inv.request_id or "", HandledRequest.request_id),
+    )
+    for what, value, column in ids:
+        limit = column_length(column)
+        if len(value) > limit:
+            raise UsageError(
+                f"pivotbot can't take this request: its {what} is {len(value)} characters, "
+                f"and the limit is {limit}."
+            )
 
 
 def _storable(reply: Reply) -> dict[str, Any]:

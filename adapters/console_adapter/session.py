@@ -104,7 +104,10 @@ class ConsoleSession:
                     "w": timedelta(weeks=amount),
                     "h": timedelta(hours=amount),
                 }[unit]
-                self.clock.advance(delta)
+                try:
+                    self.clock.advance(delta)
+                except ValueError as exc:
+                    return f"Not moved: {exc}. Try a smaller step, e.g. `:advance 1w`."
                 return self._describe_now()
             case ":press":
                 return await self._press(rest)

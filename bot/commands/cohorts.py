@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.commands.errors import UsageError
 from bot.commands.parsing import split_ref
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.db.base import column_length
 from bot.db.models import Cohort, CohortAdmin, Member
 from bot.domain.weeks import local_date
 from bot.messages import Header, Invocation, Reply, Section
@@ -144,7 +145,7 @@ async def _chosen_channel(ctx: Context) -> tuple[str, str]:
             f"pivotbot can't find a channel #{channel_name[:80]}. Type # and pick the channel "
             "from the list, e.g. `/pivot cohort channel spring-2027 #pivot-spring`."
         )
-    return found.id, found.name
+    return found.id, found.name[: column_length(Cohort.channel_name)]
 
 
 async def _channel_warning(ctx: Context, channel_id: str | None) -> list[str]:
@@ -196,7 +197,7 @@ SPECS = (
                 ArgKind.WORD,
                 "2-40 lowercase letters, digits or dashes",
                 required=True,
-                max_length=40,
+                max_length=column_length(Cohort.name),
             ),
             Arg(
                 "start",
@@ -211,7 +212,7 @@ SPECS = (
                 ArgKind.TIMEZONE,
                 "the cohort's timezone for posts",
                 keyword=True,
-                max_length=64,
+                max_length=column_length(Cohort.timezone),
                 shown="<Area/City>",
             ),
             Arg("channel", ArgKind.CHANNEL, _CHANNEL_HELP, max_length=120, shown="<#channel>"),
@@ -234,7 +235,13 @@ SPECS = (
         admin_only=True,
         needs_member=False,
         args=(
-            Arg("name", ArgKind.WORD, "the cohort", required=True, max_length=40),
+            Arg(
+                "name",
+                ArgKind.WORD,
+                "the cohort",
+                required=True,
+                max_length=column_length(Cohort.name),
+            ),
             Arg(
                 "channel",
                 ArgKind.CHANNEL,
@@ -257,7 +264,12 @@ SPECS = (
                 "action", ArgKind.CHOICE, "add or remove", required=True, choices=("add", "remove")
             ),
             Arg("user", ArgKind.USER, "the person", required=True, max_length=120, shown="<@user>"),
-            Arg("cohort", ArgKind.WORD, "the cohort, when there are several", max_length=40),
+            Arg(
+                "cohort",
+                ArgKind.WORD,
+                "the cohort, when there are several",
+                max_length=column_length(Cohort.name),
+            ),
         ),
     ),
 )
