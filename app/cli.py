@@ -19,6 +19,7 @@ from app.composition import build_runtime, configure_logging, due_jobs, load_con
 from bot.clock import ManualClock, SystemClock, supported_time
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
+from bot.database_faults import database_fault
 from bot.messages import CONSOLE
 
 DEFAULT_CONSOLE_USER = "ada"
@@ -102,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, settings)
     except StartupError as exc:
         print(f"pivotbot: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        print(f"pivotbot: stopped, because {fault.value}.", file=sys.stderr)
         return 1
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bug_reply import bug_line
@@ -22,6 +22,7 @@ from bot.commands.parsing import parse_text, validate
 from bot.commands.spec import Args, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
+from bot.database_faults import database_fault
 from bot.db.base import column_length
 from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.messages import ArgValue, Invocation, Reply
@@ -31,8 +32,6 @@ from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
 
 log = logging.getLogger(__name__)
-
-BUSY_REPLY = "pivotbot is busy right now and nothing was saved. Please try again in a moment."
 
 
 @dataclass
@@ -55,9 +54,11 @@ class PivotCore:
         Reading the request sits inside the same guard as running it: a bug in a parser or a
         validator is still a bug reply, never a request left unanswered.
         """
+        command = inv.command or "(text)"  # for the log: never what the member wrote
         for attempt in (1, 2):
             try:
                 spec, args = self.resolve(inv)
+                command = spec.name
                 return await self._run(spec, args, inv)
             except UsageError as exc:
                 return Reply.error(one_line(str(exc)))
@@ -65,12 +66,13 @@ class PivotCore:
                 # A racing request got there first (a double press, a retried delivery, a
                 # second replica); run once more to give the answer its write implies.
                 if attempt == 2:
-                    return self._bug(inv)
-            except OperationalError as exc:
-                log.warning("database unavailable for %s: %s", spec.name, exc)
-                return Reply.error(BUSY_REPLY)
-            except Exception:
-                return self._bug(inv)
+                    return self._bug(inv, command)
+            except Exception as exc:
+                fault = database_fault(exc)
+                if fault is None:
+                    return self._bug(inv, command)
+                log.warning("database fault answering %s: %s", command, fault.name)
+                return Reply.error(fault.reply)
         raise AssertionError("unreachable")
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
@@ -85,14 +87,14 @@ class PivotCore:
         spec, tokens = self.registry.resolve_text(text or "help")
         return spec, parse_text(spec, tokens)
 
-    def _bug(self, inv: Invocation) -> Reply:
+    def _bug(self, inv: Invocation, command: str) -> Reply:
         line = bug_line(
             log,
-            "command failed for %s:%s:%s %r",
+            "command %s failed for %s:%s:%s",
+            command,
             inv.user.platform,
             inv.user.tenant_id,
             inv.user.user_id,
-            inv.command or inv.raw_text[:60],
         )
         return Reply.error(line)
 

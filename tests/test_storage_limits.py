@@ -117,8 +117,7 @@ async def test_ids_longer_than_their_columns_get_one_line(bot: BotDriver) -> Non
     assert BUG not in reply.text
     refused = await bot.say("/pivot join", request_id="r" * 300)
     assert refused.text == (
-        "pivotbot can't take this request: its request id is 300 characters, "
-        "and the limit is 128."
+        "pivotbot can't take this request: its request id is 300 characters, and the limit is 128."
     )
 
 
