@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bug_reply import bug_line
@@ -22,7 +21,7 @@ from bot.commands.parsing import parse_text, validate
 from bot.commands.spec import Args, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
-from bot.database_faults import database_fault
+from bot.database_faults import database_fault, lost_a_race
 from bot.db.base import column_length
 from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.messages import ArgValue, Invocation, Reply
@@ -32,6 +31,9 @@ from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
 
 log = logging.getLogger(__name__)
+
+# A request that lost a race to another (see ``lost_a_race``) runs again, this many times in all.
+ATTEMPTS = 3
 
 
 @dataclass
@@ -55,19 +57,16 @@ class PivotCore:
         validator is still a bug reply, never a request left unanswered.
         """
         command = inv.command or "(text)"  # for the log: never what the member wrote
-        for attempt in (1, 2):
+        for attempt in range(1, ATTEMPTS + 1):
             try:
                 spec, args = self.resolve(inv)
                 command = spec.name
                 return await self._run(spec, args, inv)
             except UsageError as exc:
                 return Reply.error(one_line(str(exc)))
-            except IntegrityError:
-                # A racing request got there first (a double press, a retried delivery, a
-                # second replica); run once more to give the answer its write implies.
-                if attempt == 2:
-                    return self._bug(inv, command)
             except Exception as exc:
+                if lost_a_race(exc) and attempt < ATTEMPTS:
+                    continue
                 fault = database_fault(exc)
                 if fault is None:
                     return self._bug(inv, command)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 
 class DatabaseFileChanged(Exception):  # noqa: N818 - named for what happened, like OSError's
@@ -47,6 +47,19 @@ _SQLSTATE = {
     "57P03": Fault.UNREACHABLE,  # cannot_connect_now
     "53300": Fault.BUSY,  # too_many_connections
 }
+
+
+# PostgreSQL's answer to transactions that got in each other's way: run one of them again.
+_RETRY_STATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+
+
+def lost_a_race(exc: BaseException) -> bool:
+    """Whether another transaction got there first: a unique key taken by a racing request
+    (a double press, a second replica) or a deadlock that PostgreSQL broke by aborting us.
+    Running the request again gives the answer its write implies."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
 
 
 def database_fault(exc: BaseException) -> Fault | None:
