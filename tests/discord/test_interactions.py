@@ -86,3 +86,13 @@ def test_a_mistyped_guild_id_list_stops_the_bot_at_start_with_its_name() -> None
         Settings(_env_file=None, discord_guild_ids="123, my-server")  # type: ignore[call-arg]
     ok = Settings(_env_file=None, discord_guild_ids=" 123 , 456,")  # type: ignore[call-arg]
     assert ok.guild_ids == (123, 456)
+
+
+async def test_a_timezone_that_names_a_folder_is_answered_in_one_line(
+    discord_bot: DiscordDriver,
+) -> None:
+    await discord_bot.slash("cohort create", by=OLGA, name="spring")
+    await discord_bot.slash("join", by=ADA)
+    answer = await discord_bot.slash("settings tz", by=ADA, tz="America/Indiana")
+    assert answer.ephemeral
+    assert answer.text.startswith("tz must be a timezone like Europe/Berlin")
