@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,7 @@ from bot.messages import Invocation, Reply
 from scheduler.jobs import DueJobs
 from testkit.driver import BotDriver
 from tests.conftest import START
+from tests.support.databases import held_sqlite
 
 BUSY = "busy"
 BUG = "Something went wrong on our side"
@@ -45,20 +44,6 @@ def _path(url: str) -> Path:
     database = make_url(url).database
     assert database
     return Path(database)
-
-
-@contextmanager
-def write_locked(url: str) -> Iterator[None]:
-    """Another process's open write transaction on the file, as a backup tool or a stuck
-    writer holds it."""
-    other = sqlite3.connect(_path(url), isolation_level=None)
-    other.execute("PRAGMA journal_mode=WAL")
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
 
 
 def _sqlite_only(url: str) -> None:
@@ -84,7 +69,7 @@ async def test_due_in_the_console_on_a_locked_file_is_one_line(
         "console", "demo", "demo", channel="pivot-demo", timezone="UTC", first_admin="ada"
     )
     await console.line("/pivot join")
-    with write_locked(database_url):
+    with held_sqlite(database_url):
         answer = await console.line(":due")
     assert answer.count("\n") == 0
     assert BUSY in answer
@@ -96,7 +81,7 @@ def test_console_started_on_a_locked_file_says_busy_and_exits_non_zero(
     database_url: str, quick_busy_timeout: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _sqlite_only(database_url)
-    with write_locked(database_url):
+    with held_sqlite(database_url):
         code = main(["console", "--db", database_url, "--now", "2026-11-30"])
     err = capsys.readouterr().err
     assert code != 0
@@ -113,7 +98,7 @@ def test_jobs_run_due_on_a_locked_file_says_busy_and_exits_non_zero(
 ) -> None:
     _sqlite_only(database_url)
     monkeypatch.setenv("DATABASE_URL", database_url)
-    with write_locked(database_url):
+    with held_sqlite(database_url):
         code = main(["jobs", "run-due", "--now", "2026-11-30T09:00"])
     err = capsys.readouterr().err
     assert code != 0
