@@ -60,8 +60,8 @@ async def outbox_status(session: AsyncSession, now: datetime) -> OutboxStatus:
         .where(Delivery.status.in_(WAITING))
         .group_by(Delivery.kind)
     )
-    by_status: dict[DeliveryStatus, int] = dict(statuses.tuples().all())
-    by_kind: dict[DeliveryKind, int] = dict(kinds.tuples().all())
+    by_status: dict[DeliveryStatus, int] = dict(statuses.all())
+    by_kind: dict[DeliveryKind, int] = dict(kinds.all())
     held = await session.execute(
         select(
             Delivery.kind,

@@ -92,7 +92,10 @@ VALUES: dict[ArgKind, tuple[ArgValue, ...]] = {
     ),
     ArgKind.CHANNEL: ("<#C1|pivot>", "#pivot-x", "<#" + "C" * 70 + ">", "<#C2|" + "c" * 90 + ">"),
 }
-ADVANCES = (1, 6, 24, 72, 24 * 7, 24 * 30)
+# Mostly hours and days: every simulated week posts a chart per cohort, which takes a while.
+ADVANCES = (1, 3, 12, 24, 48, 24 * 7)
+# Commands that end a membership: drawn rarely, or most traffic would come from strangers.
+RARE = ("forget", "leave")
 
 
 class Source(Protocol):
@@ -159,10 +162,10 @@ class Generator:
         roll = source.number(0, 99)
         if roll < 45:
             return Say(tenant, user, self._text(source))
-        if roll < 70:
-            spec = source.pick(self.specs)
+        if roll < 72:
+            spec = self._spec(source)
             return Typed(tenant, user, spec.name, tuple(self._typed_args(source, spec)))
-        if roll < 90:
+        if roll < 93:
             forged = None
             if source.number(0, 3) == 0:
                 forged = (
@@ -170,14 +173,22 @@ class Generator:
                     source.pick(VALUES[ArgKind.INT]),
                 )
             return Press(tenant, user, source.number(0, 5), forged)
-        if roll < 96:
+        if roll < 97:
             return Advance(source.pick(ADVANCES))
         return RunDue()
+
+    def _spec(self, source: Source) -> CommandSpec:
+        spec = source.pick(self.specs)
+        if spec.name in RARE and source.number(0, 19):
+            spec = source.pick([s for s in self.specs if s.name not in RARE])
+        return spec
 
     def _text(self, source: Source) -> str:
         if source.number(0, 9) == 0:
             return source.text()
-        spec = source.pick(self.specs)
+        if source.number(0, 7) == 0:
+            return f"join {source.pick(('', *COHORTS))}"
+        spec = self._spec(source)
         words = [source.pick((spec.name, *spec.aliases))]
         for arg in spec.visible_args:
             if source.number(0, 3) == 0:
@@ -244,6 +255,7 @@ class Tally:
     """What a run saw; a healthy run has commands and nothing else."""
 
     commands: int = 0
+    refused: int = 0  # answered with a one-line usage error: fine, and worth knowing
     due_runs: int = 0
     tracebacks: int = 0
     bug_replies: int = 0
@@ -255,7 +267,8 @@ class Tally:
 
     def describe(self) -> str:
         return (
-            f"{self.commands:,} commands, {self.due_runs:,} scheduler runs: "
+            f"{self.commands:,} commands ({self.refused:,} refused in one line), "
+            f"{self.due_runs:,} scheduler runs: "
             f"{self.tracebacks} tracebacks, {self.bug_replies} bug replies"
         )
 
@@ -373,4 +386,6 @@ class FuzzRun:
         if reply.text.startswith(BUG_START):
             self.tally.bug_replies += 1
             self.tally.note(f"bug reply to {command or text!r} {args or ''}")
+        elif reply.is_error:
+            self.tally.refused += 1
         _remember(self.replies, (tenant, user), reply)
