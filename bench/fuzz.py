@@ -38,7 +38,8 @@ from bot.content.loader import load_library
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.services.tenancy import ensure_tenant
-from testkit.fuzzing import FuzzRun, Generator, RandomSource, Tally, TracebackCounter
+from testkit.fuzz_run import FuzzRun, Tally, TracebackCounter
+from testkit.fuzz_traffic import Generator, RandomSource
 
 
 async def floor_ms(engine: AsyncEngine, samples: int = 200) -> float:

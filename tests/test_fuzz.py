@@ -17,7 +17,8 @@ from bot.config import Settings
 from bot.content.loader import ContentLibrary
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
-from testkit.fuzzing import FuzzRun, Generator, TracebackCounter
+from testkit.fuzz_run import FuzzRun, TracebackCounter
+from testkit.fuzz_traffic import Generator
 from tests.conftest import START
 from tests.support.databases import copy_sqlite, delete_all
 
