@@ -16,9 +16,10 @@ from adapters.console_adapter.repl import run_console
 from adapters.console_adapter.session import ConsoleSession
 from adapters.platform_service import StartupError
 from app.composition import build_runtime, configure_logging, due_jobs, load_content, migrate
-from bot.clock import ManualClock, SystemClock
+from bot.clock import ManualClock, SystemClock, supported_time
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
+from bot.database_faults import database_fault
 from bot.messages import CONSOLE
 
 DEFAULT_CONSOLE_USER = "ada"
@@ -29,14 +30,20 @@ def parse_now(text: str) -> datetime:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        moment = datetime.fromisoformat(text)
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             "expected an ISO date or datetime such as 2026-11-30 or "
             f"2026-11-30T09:00+01:00, not {text!r}"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        supported_time(moment)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}, not {text!r}") from None
+    return moment
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, settings)
     except StartupError as exc:
         print(f"pivotbot: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        print(f"pivotbot: stopped, because {fault.value}.", file=sys.stderr)
         return 1
 
 

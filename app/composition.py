@@ -14,6 +14,7 @@ from adapters.platform_service import PlatformInputs, StartupError
 from bot.config import Settings
 from bot.content.loader import ContentError, ContentLibrary, load_library
 from bot.core import PivotCore
+from bot.database_faults import database_fault
 from bot.db.engine import create_engine, session_factory
 from bot.messages import DISCORD, SLACK
 from bot.ports import Clock, Outbox
@@ -46,7 +47,9 @@ def migrate(url: str) -> None:
     try:
         migrations.upgrade(url)
     except Exception as exc:
-        raise StartupError(f"cannot migrate {url.split('@')[-1]}: {exc}") from exc
+        fault = database_fault(exc)
+        reason = fault.value if fault else str(exc).splitlines()[0]
+        raise StartupError(f"cannot migrate {url.split('@')[-1]}: {reason}") from exc
 
 
 async def migrate_async(url: str) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.timezones import known_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///pivotbot.db"
 
@@ -45,13 +45,12 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        known = known_timezone(value)
+        if known is None:
             raise ValueError(
                 f"unknown timezone {value!r}; expected an IANA name like Europe/Berlin"
-            ) from exc
-        return value
+            )
+        return known
 
     @field_validator("discord_guild_ids")
     @classmethod

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bug_reply import bug_line
@@ -22,7 +21,9 @@ from bot.commands.parsing import parse_text, validate
 from bot.commands.spec import Args, CommandSpec, Context, Registry
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
-from bot.db.models import HandledRequest
+from bot.database_faults import database_fault, lost_a_race
+from bot.db.base import column_length
+from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.messages import ArgValue, Invocation, Reply
 from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
@@ -31,7 +32,8 @@ from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_an
 
 log = logging.getLogger(__name__)
 
-BUSY_REPLY = "pivotbot is busy right now and nothing was saved. Please try again in a moment."
+# A request that lost a race to another (see ``lost_a_race``) runs again, this many times in all.
+ATTEMPTS = 3
 
 
 @dataclass
@@ -49,30 +51,32 @@ class PivotCore:
         return PlatformRecords(self.sessions, self.clock, self.content)
 
     async def answer(self, inv: Invocation) -> Reply:
-        """Answer one invocation: always a reply, never an exception, and all its writes or none."""
-        try:
-            spec, args = self.resolve(inv)
-        except UsageError as exc:
-            return Reply.error(one_line(str(exc)))
-        for attempt in (1, 2):
+        """Answer one invocation: always a reply, never an exception, and all its writes or none.
+
+        Reading the request sits inside the same guard as running it: a bug in a parser or a
+        validator is still a bug reply, never a request left unanswered.
+        """
+        command = inv.command or "(text)"  # for the log: never what the member wrote
+        for attempt in range(1, ATTEMPTS + 1):
             try:
+                spec, args = self.resolve(inv)
+                command = spec.name
                 return await self._run(spec, args, inv)
             except UsageError as exc:
                 return Reply.error(one_line(str(exc)))
-            except IntegrityError:
-                # A racing request got there first (a double press, a retried delivery, a
-                # second replica); run once more to give the answer its write implies.
-                if attempt == 2:
-                    return self._bug(inv)
-            except OperationalError as exc:
-                log.warning("database unavailable for %s: %s", spec.name, exc)
-                return Reply.error(BUSY_REPLY)
-            except Exception:
-                return self._bug(inv)
+            except Exception as exc:
+                if lost_a_race(exc) and attempt < ATTEMPTS:
+                    continue
+                fault = database_fault(exc)
+                if fault is None:
+                    return self._bug(inv, command)
+                log.warning("database fault answering %s: %s", command, fault.name)
+                return Reply.error(fault.reply)
         raise AssertionError("unreachable")
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
         """Find the spec and validated arguments, from free text or from typed options."""
+        _check_ids(inv)
         if inv.command:
             spec = self.registry.get(inv.command)
             if spec is None:
@@ -82,14 +86,14 @@ class PivotCore:
         spec, tokens = self.registry.resolve_text(text or "help")
         return spec, parse_text(spec, tokens)
 
-    def _bug(self, inv: Invocation) -> Reply:
+    def _bug(self, inv: Invocation, command: str) -> Reply:
         line = bug_line(
             log,
-            "command failed for %s:%s:%s %r",
+            "command %s failed for %s:%s:%s",
+            command,
             inv.user.platform,
             inv.user.tenant_id,
             inv.user.user_id,
-            inv.command or inv.raw_text[:60],
         )
         return Reply.error(line)
 
@@ -143,12 +147,30 @@ class PivotCore:
         found = await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
         if found is not None:
             ctx.member, ctx.cohort = found
-            name = inv.user.display_name[:80]
+            name = inv.user.display_name[: column_length(Member.display_name)]
             if name and ctx.member.display_name != name:
                 ctx.member.display_name = name
         if spec.admin_only or spec.shows_admin_commands:
             stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
             ctx.is_admin = inv.user.is_platform_admin or bool(stored)
+
+
+def _check_ids(inv: Invocation) -> None:
+    """The platform's ids are stored as they come, so one longer than its column (from a
+    broken or hostile client) is refused here rather than by PostgreSQL alone."""
+    ids = (
+        ("workspace id", inv.user.tenant_id, Tenant.external_id),
+        ("user id", inv.user.user_id, Member.user_id),
+        ("channel id", inv.origin.channel_id or "", Cohort.channel_id),
+        ("request id", inv.request_id or "", HandledRequest.request_id),
+    )
+    for what, value, column in ids:
+        limit = column_length(column)
+        if len(value) > limit:
+            raise UsageError(
+                f"pivotbot can't take this request: its {what} is {len(value)} characters, "
+                f"and the limit is {limit}."
+            )
 
 
 def _storable(reply: Reply) -> dict[str, Any]:

@@ -7,6 +7,7 @@ be stored (idempotent retries), compared in tests and rendered by any adapter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -17,6 +18,30 @@ SLACK: Final = "slack"
 DISCORD: Final = "discord"
 
 ArgValue = str | int | float | bool | None
+
+# C0 controls but tab, newline and carriage return; DEL; and lone UTF-16 surrogates.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as every database and terminal can hold it.
+
+    Invalid UTF-8 read with ``surrogateescape`` and JSON's ``"\\ud800"`` both arrive as lone
+    surrogates, which no UTF-8 encoder accepts; PostgreSQL refuses NUL in text; and control
+    characters are never meant. A surrogate becomes U+FFFD, so the member sees where
+    something was lost; a control character goes.
+    """
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda m: "\ufffd" if m[0] >= "\ud800" else "", text)
+
+
+def _clean_fields(value: object, *names: str) -> None:
+    """Clean a frozen value's text fields in place, once, as it is made."""
+    for name in names:
+        text = getattr(value, name)
+        if isinstance(text, str):
+            object.__setattr__(value, name, clean_text(text))
 
 
 @dataclass(frozen=True)
@@ -29,6 +54,9 @@ class ChatUser:
     display_name: str
     is_platform_admin: bool = False
 
+    def __post_init__(self) -> None:
+        _clean_fields(self, "tenant_id", "user_id", "display_name")
+
 
 @dataclass(frozen=True)
 class Address:
@@ -39,6 +67,9 @@ class Address:
     channel_id: str | None = None
     user_id: str | None = None
     thread_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, "tenant_id", "channel_id", "user_id", "thread_id")
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,15 @@ class Invocation:
     user: ChatUser
     origin: Address
     request_id: str | None = None
+
+    def __post_init__(self) -> None:
+        """Every adapter's text is cleaned here, where each request becomes an Invocation."""
+        _clean_fields(self, "command", "raw_text", "request_id")
+        args = {
+            clean_text(name): clean_text(value) if isinstance(value, str) else value
+            for name, value in self.args.items()
+        }
+        object.__setattr__(self, "args", args)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def _run_on(connection: Connection) -> None:
 
 async def _run_async() -> None:
     # A plain engine: SQLite keeps foreign keys off here so batch table copies cannot cascade.
-    engine = create_async_engine(async_url(_url()), poolclass=NullPool)
+    engine = create_async_engine(async_url(_url()), poolclass=NullPool, hide_parameters=True)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_on)

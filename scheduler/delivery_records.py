@@ -14,10 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Delivery, Member
+from bot.views.formatting import plural
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +69,40 @@ class OutcomeWriter:
                 await self._write(group)
 
     async def _write(self, group: list[Outcome]) -> None:
-        """One transaction; one executemany per shape of outcome (sent, retry, ...)."""
+        """One transaction; one executemany per shape of outcome (sent, retry, ...).
+
+        Members come first and in id order, the order a command takes them in, so this never
+        waits for a member's command while holding rows that command needs. The leases still
+        ours are then locked and counted by a query, since an executemany's row count is
+        ``-1`` on asyncpg; an outcome whose lease another sender has taken is left to it.
+        """
         table = Delivery.__table__
         assert isinstance(table, Table)
-        shapes: dict[tuple[str, ...], list[Outcome]] = defaultdict(list)
-        for outcome in group:
-            shapes[tuple(sorted(outcome.values))].append(outcome)
         try:
             async with self.sessions() as session, session.begin():
+                await self._update_members(session, group)
                 connection = await session.connection()
+                held = set(
+                    await connection.scalars(
+                        select(table.c.id)
+                        .where(
+                            table.c.id.in_([o.delivery_id for o in group]),
+                            table.c.lease_owner == self.owner,
+                        )
+                        .with_for_update()
+                    )
+                )
+                lost = len({o.delivery_id for o in group} - held)
+                if lost:
+                    log.warning(
+                        "%s lost before %s outcome was recorded",
+                        plural(lost, "delivery lease"),
+                        "its" if lost == 1 else "their",
+                    )
+                shapes: dict[tuple[str, ...], list[Outcome]] = defaultdict(list)
+                for outcome in group:
+                    if outcome.delivery_id in held:
+                        shapes[tuple(sorted(outcome.values))].append(outcome)
                 for shape, outcomes in shapes.items():
                     statement = (
                         table.update()
@@ -91,26 +117,36 @@ class OutcomeWriter:
                         {"_id": o.delivery_id, **{f"_{k}": o.values[k] for k in shape}}
                         for o in outcomes
                     ]
-                    result = await connection.execute(statement, params)
-                    lost = len(outcomes) - int(getattr(result, "rowcount", len(outcomes)))
-                    if lost > 0:
-                        log.warning("%d delivery leases were lost before their outcome", lost)
-                await self._update_members(session, group)
+                    await connection.execute(statement, params)
         except Exception:
             # The claims stay leased and expire, so these deliveries are retried, not lost.
             log.exception("could not record %d delivery outcomes", len(group))
 
     @staticmethod
     async def _update_members(session: AsyncSession, group: list[Outcome]) -> None:
-        """Flag members whose DMs failed; clear the flag once a DM reaches them again."""
-        for outcome in group:
-            if outcome.member_id is not None and outcome.dm_problem is not None:
-                await session.execute(
-                    update(Member)
-                    .where(Member.id == outcome.member_id)
-                    .values(dm_problem=outcome.dm_problem)
-                )
-        reachable = [o.member_id for o in group if o.member_id is not None and o.dm_problem is None]
+        """Flag members whose DMs failed; clear the flag once a DM reaches them again.
+
+        Their rows are locked in id order first, so two senders recording outcomes for the
+        same members never wait for each other in a circle.
+        """
+        reachable = {o.member_id for o in group if o.member_id is not None and not o.dm_problem}
+        failed = {
+            o.member_id: o.dm_problem
+            for o in group
+            if o.member_id is not None and o.dm_problem and o.member_id not in reachable
+        }
+        if not reachable and not failed:
+            return
+        await session.execute(
+            select(Member.id)
+            .where(Member.id.in_([*reachable, *failed]))
+            .order_by(Member.id)
+            .with_for_update(key_share=True)
+        )
+        for member_id, problem in failed.items():
+            await session.execute(
+                update(Member).where(Member.id == member_id).values(dm_problem=problem)
+            )
         if reachable:
             await session.execute(
                 update(Member)

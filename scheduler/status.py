@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -20,6 +20,11 @@ class OutboxStatus:
     next_attempt: datetime | None
     next_nudge: datetime | None
     next_leaderboard: datetime | None
+    now: datetime
+    # Claimed by a sender and not yet recorded: in flight, or left by a sender that died,
+    # until the last of their leases ends and another sender may take them.
+    by_kind_held: dict[DeliveryKind, int] = field(default_factory=dict)
+    held_until: datetime | None = None
 
     def lines(self) -> list[str]:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items())) or "empty"
@@ -27,10 +32,19 @@ class OutboxStatus:
         return [
             f"outbox: {statuses}",
             f"waiting: {waiting}",
+            f"held under a lease: {self._held()}",
             f"next retry or pending send: {_when(self.next_attempt)}",
             f"next weekly nudge: {_when(self.next_nudge)}",
             f"next leaderboard post: {_when(self.next_leaderboard)}",
         ]
+
+    def _held(self) -> str:
+        held = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind_held.items()))
+        if not held or self.held_until is None:
+            return "none"
+        if self.held_until <= self.now:
+            return f"{held}, lease ended {_when(self.held_until)}"
+        return f"{held}, until {_when(self.held_until)}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -46,11 +60,28 @@ async def outbox_status(session: AsyncSession, now: datetime) -> OutboxStatus:
         .where(Delivery.status.in_(WAITING))
         .group_by(Delivery.kind)
     )
-    by_status: dict[DeliveryStatus, int] = dict(statuses.tuples().all())
-    by_kind: dict[DeliveryKind, int] = dict(kinds.tuples().all())
-    next_attempt = await session.scalar(
+    by_status: dict[DeliveryStatus, int] = dict(statuses.all())
+    by_kind: dict[DeliveryKind, int] = dict(kinds.all())
+    held = await session.execute(
+        select(
+            Delivery.kind,
+            func.count(),
+            func.min(Delivery.lease_expires_at),
+            func.max(Delivery.lease_expires_at),
+        )
+        .where(Delivery.status == DeliveryStatus.SENDING)
+        .group_by(Delivery.kind)
+    )
+    by_kind_held: dict[DeliveryKind, int] = {}
+    lease_ends: list[datetime] = []
+    for kind, count, first_end, last_end in held:
+        by_kind_held[kind] = count
+        lease_ends.extend(end for end in (first_end, last_end) if end is not None)
+    waiting_due = await session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(WAITING))
     )
+    # A held delivery is sent again when its lease ends, if its sender has not recorded it.
+    next_attempt = min((m for m in (waiting_due, *lease_ends) if m is not None), default=None)
     members = await session.execute(
         select(Member.nudge_weekday, Member.nudge_time, Member.timezone)
         .where(Member.left_at.is_(None), Member.dms_enabled.is_(True))
@@ -69,4 +100,7 @@ async def outbox_status(session: AsyncSession, now: datetime) -> OutboxStatus:
         next_attempt=next_attempt,
         next_nudge=min(nudges, default=None),
         next_leaderboard=min(posts, default=None),
+        now=now,
+        by_kind_held=by_kind_held,
+        held_until=max(lease_ends, default=None),
     )

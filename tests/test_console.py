@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -43,6 +44,20 @@ async def test_advance_and_now_move_the_simulated_clock(console: ConsoleSession)
     assert "Expected `:advance <N>d`" in await console.line(":advance soon")
 
 
+async def test_the_clock_never_moves_past_the_days_plans_handle(console: ConsoleSession) -> None:
+    await console.line("/pivot join")
+    for _ in range(200):
+        if (await console.line(":advance 9999w")).startswith("Not moved"):
+            break
+    refused = await console.line(":advance 9999w")
+    assert refused == (
+        "Not moved: the clock stays within 1970-01-01 to 9899-12-31 (UTC). "
+        "Try a smaller step, e.g. `:advance 1w`."
+    )
+    assert "Something went wrong" not in await console.line("/pivot status")
+    assert "Something went wrong" not in await console.line("/pivot checkin 5h late | none")
+
+
 async def test_press_runs_the_numbered_button_of_the_last_reply(console: ConsoleSession) -> None:
     await console.line("/pivot join")
     milestones = await console.line(":press 2")
@@ -82,6 +97,42 @@ def test_now_accepts_dates_and_datetimes_with_or_without_an_offset() -> None:
     assert parse_now("2026-11-30T09:15+02:00") == datetime(
         2026, 11, 30, 9, 15, tzinfo=timezone(timedelta(hours=2))
     )
+
+
+@pytest.mark.parametrize("now", ["9999-12-20", "0001-01-01T00:00+05:00", "1969-12-31"])
+def test_now_outside_the_days_plans_handle_is_refused_in_one_line(now: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match=r"stays within 1970-01-01 to 9899-12-31"):
+        parse_now(now)
+
+
+def test_console_started_at_the_last_supported_days_never_crashes(tmp_path: Path) -> None:
+    lines = "/pivot join\n/pivot checkin 5h x | none\n:advance 4w\n:due\n/pivot status\n"
+    result = _pivotbot("console", "--now", "9899-12-20", stdin=lines, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Something went wrong" not in result.stdout
+    assert "Not moved" in result.stdout
+
+
+@pytest.mark.parametrize("io_encoding", ["utf-8:strict", "utf-8:surrogateescape"])
+def test_invalid_utf8_on_stdin_is_checked_in_without_a_traceback(
+    tmp_path: Path, io_encoding: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "console", "--now", "2026-11-30"],
+        input=b"/pivot join\n/pivot checkin 5h shipped \xff\xfe\xc3 it | none\n/pivot status\n",
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": io_encoding},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    out = result.stdout.decode("utf-8")
+    assert "Something went wrong" not in out
+    assert "Checked in for 2026-W49" in out
+    assert "shipped \ufffd" in out
 
 
 def _pivotbot(*args: str, stdin: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import sys
 from typing import TextIO
 
@@ -19,6 +20,7 @@ BANNER = (
 async def run_console(
     session: ConsoleSession, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
+    _forgive_bad_bytes(stdin, stdout)
     interactive = stdin.isatty()
     if interactive:
         _enable_history()
@@ -49,6 +51,14 @@ async def run_console(
             if not interactive:
                 print(file=stdout)
         stdout.flush()
+
+
+def _forgive_bad_bytes(stdin: TextIO, stdout: TextIO) -> None:
+    """A byte that is not text in the terminal's encoding reads as U+FFFD, and a character
+    the terminal cannot show prints as one, instead of ending the console with a traceback."""
+    for stream in (stdin, stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def _enable_history() -> None:

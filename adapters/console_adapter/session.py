@@ -6,6 +6,7 @@ piped input and tests.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -16,10 +17,14 @@ from typing import Protocol
 from adapters.console_adapter.demo import TENANT
 from adapters.console_adapter.outbox import ConsoleOutbox
 from adapters.console_adapter.render import render_reply
+from bot.bug_reply import bug_line
 from bot.clock import ManualClock
 from bot.core import PivotCore
+from bot.database_faults import database_fault
 from bot.domain.weeks import IsoWeek
 from bot.messages import CONSOLE, Address, ArgValue, ChatUser, Invocation, Reply
+
+log = logging.getLogger(__name__)
 
 PREFIX = "/pivot"
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dwh])$", re.IGNORECASE)
@@ -104,7 +109,10 @@ class ConsoleSession:
                     "w": timedelta(weeks=amount),
                     "h": timedelta(hours=amount),
                 }[unit]
-                self.clock.advance(delta)
+                try:
+                    self.clock.advance(delta)
+                except ValueError as exc:
+                    return f"Not moved: {exc}. Try a smaller step, e.g. `:advance 1w`."
                 return self._describe_now()
             case ":press":
                 return await self._press(rest)
@@ -125,7 +133,13 @@ class ConsoleSession:
         """Plan and deliver at the simulated time; what was sent is printed, DMs and posts."""
         if self.jobs is None or self.outbox is None:
             return ":due needs the scheduler, which this console was started without."
-        await self.jobs.run_due()
+        try:
+            await self.jobs.run_due()
+        except Exception as exc:
+            fault = database_fault(exc)
+            if fault is None:
+                return bug_line(log, ":due failed")
+            return f"Nothing more was planned or sent: {fault.value}. Try `:due` again later."
         lines = self.outbox.take()
         mine = self.outbox.last_dm.pop(user_for(self.user_name).user_id, None)
         self.outbox.last_dm.clear()

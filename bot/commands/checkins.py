@@ -19,6 +19,7 @@ from bot.commands.errors import UsageError
 from bot.commands.milestones import mark_done
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Milestone, Phase
+from bot.db.base import column_length
 from bot.db.models import Checkin, Cohort, Member, Pause
 from bot.domain.checkin_window import closes_on, last_week_open
 from bot.domain.weeks import IsoWeek, local_date
@@ -205,10 +206,15 @@ SPECS = (
                 ArgKind.TEXT,
                 "what you did",
                 required=True,
-                max_length=500,
+                max_length=column_length(Checkin.summary),
                 shown="<what you did>",
             ),
-            Arg("blockers", ArgKind.TEXT, "what's in your way", max_length=300),
+            Arg(
+                "blockers",
+                ArgKind.TEXT,
+                "what's in your way",
+                max_length=column_length(Checkin.blockers),
+            ),
             Arg(
                 "confidence",
                 ArgKind.INT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands.cohorts import target_cohort
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.db.base import column_length
 from bot.db.models import Cohort
 from bot.messages import Invocation, Reply, Section
 from bot.services.cohort_report import cohort_report
@@ -42,7 +43,12 @@ async def report(inv: Invocation, ctx: Context) -> Reply:
     return Reply.of(*report_blocks(await cohort_report(ctx.session, cohort, ctx.now)))
 
 
-_COHORT = Arg("cohort", ArgKind.WORD, "the cohort, when there are several", max_length=40)
+_COHORT = Arg(
+    "cohort",
+    ArgKind.WORD,
+    "the cohort, when there are several",
+    max_length=column_length(Cohort.name),
+)
 
 SPECS = (
     CommandSpec(

@@ -6,6 +6,7 @@ from bot.commands.cohorts import require_cohort_admin, target_cohort
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.loader import ContentLibrary
+from bot.db.base import column_length
 from bot.db.models import Cohort
 from bot.domain.quiz import needed_to_pass, retakes_without_repeats
 from bot.messages import Invocation, Reply, Section
@@ -88,7 +89,12 @@ SPECS = (
         admin_only=True,
         needs_member=False,
         args=(
-            Arg("cohort", ArgKind.WORD, "the cohort, when there are several", max_length=40),
+            Arg(
+                "cohort",
+                ArgKind.WORD,
+                "the cohort, when there are several",
+                max_length=column_length(Cohort.name),
+            ),
             Arg(
                 "questions",
                 ArgKind.INT,
@@ -124,7 +130,7 @@ SPECS = (
                 ArgKind.WORD,
                 "the question bank: a folder under bot/content/quizzes/",
                 keyword=True,
-                max_length=40,
+                max_length=column_length(Cohort.quiz_bank),
                 shown="<key>",
             ),
         ),

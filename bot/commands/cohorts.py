@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.commands.errors import UsageError
 from bot.commands.parsing import expectation, split_ref
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.db.base import column_length
 from bot.db.models import Cohort, CohortAdmin, Member
 from bot.domain.plan import add_months, start_window
 from bot.domain.weeks import local_date
@@ -192,7 +193,7 @@ async def _chosen_channel(ctx: Context) -> tuple[str, str]:
             f"pivotbot can't find a channel #{channel_name[:80]}. Type # and pick the channel "
             "from the list, e.g. `/pivot cohort channel spring-2027 #pivot-spring`."
         )
-    return found.id, found.name
+    return found.id, found.name[: column_length(Cohort.channel_name)]
 
 
 async def _channel_warning(ctx: Context, channel_id: str | None) -> list[str]:
@@ -254,7 +255,7 @@ SPECS = (
                 ArgKind.WORD,
                 "2-40 lowercase letters, digits or dashes",
                 required=True,
-                max_length=40,
+                max_length=column_length(Cohort.name),
             ),
             Arg(
                 "start",
@@ -269,7 +270,7 @@ SPECS = (
                 ArgKind.TIMEZONE,
                 "the cohort's timezone for posts",
                 keyword=True,
-                max_length=64,
+                max_length=column_length(Cohort.timezone),
                 shown="<Area/City>",
             ),
             Arg("channel", ArgKind.CHANNEL, _CHANNEL_HELP, max_length=120, shown="<#channel>"),
@@ -292,7 +293,13 @@ SPECS = (
         admin_only=True,
         needs_member=False,
         args=(
-            Arg("name", ArgKind.WORD, "the cohort", required=True, max_length=40),
+            Arg(
+                "name",
+                ArgKind.WORD,
+                "the cohort",
+                required=True,
+                max_length=column_length(Cohort.name),
+            ),
             Arg(
                 "channel",
                 ArgKind.CHANNEL,
@@ -315,7 +322,12 @@ SPECS = (
                 "action", ArgKind.CHOICE, "add or remove", required=True, choices=("add", "remove")
             ),
             Arg("user", ArgKind.USER, "the person", required=True, max_length=120, shown="<@user>"),
-            Arg("cohort", ArgKind.WORD, "the cohort, when there are several", max_length=40),
+            Arg(
+                "cohort",
+                ArgKind.WORD,
+                "the cohort, when there are several",
+                max_length=column_length(Cohort.name),
+            ),
         ),
     ),
 )

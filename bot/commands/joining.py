@@ -7,6 +7,7 @@ from datetime import time
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Roadmap, Track
+from bot.db.base import column_length
 from bot.db.models import Cohort, Member
 from bot.domain.plan import plan_start
 from bot.domain.weeks import local_date, weekday_name
@@ -42,7 +43,8 @@ async def join(inv: Invocation, ctx: Context) -> Reply:
         member = Member(
             tenant_id=ctx.tenant.id,
             user_id=inv.user.user_id,
-            display_name=inv.user.display_name[:80] or inv.user.user_id,
+            display_name=inv.user.display_name[: column_length(Member.display_name)]
+            or inv.user.user_id,
             nudge_weekday=0,
             nudge_time=DEFAULT_NUDGE_TIME,
             leaderboard_visible=True,
@@ -195,7 +197,9 @@ SPECS = (
             "default."
         ),
         args=(
-            Arg("cohort", ArgKind.WORD, "the cohort to join", max_length=40),
+            Arg(
+                "cohort", ArgKind.WORD, "the cohort to join", max_length=column_length(Cohort.name)
+            ),
             Arg(
                 "track",
                 ArgKind.CHOICE,
@@ -215,7 +219,7 @@ SPECS = (
                 ArgKind.TIMEZONE,
                 "your timezone, e.g. Europe/Berlin",
                 keyword=True,
-                max_length=64,
+                max_length=column_length(Member.timezone),
                 shown="<Area/City>",
             ),
             Arg(

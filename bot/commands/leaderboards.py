@@ -6,6 +6,8 @@ from typing import cast
 
 from bot.commands.cohorts import require_cohort_admin, target_cohort
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.db.base import column_length
+from bot.db.models import Cohort
 from bot.messages import Invocation, Reply, Section
 from bot.services.audit import record
 from bot.services.leaderboards import BOARDS, Board, progress_of, standings
@@ -85,6 +87,13 @@ SPECS = (
         handler=recompute,
         admin_only=True,
         needs_member=False,
-        args=(Arg("cohort", ArgKind.WORD, "the cohort, when there are several", max_length=40),),
+        args=(
+            Arg(
+                "cohort",
+                ArgKind.WORD,
+                "the cohort, when there are several",
+                max_length=column_length(Cohort.name),
+            ),
+        ),
     ),
 )

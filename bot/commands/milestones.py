@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
 from bot.content.schema import Milestone, Phase
+from bot.db.base import column_length
 from bot.db.models import Cohort, Member, MilestoneProgress
 from bot.domain.evidence import evidence_key
 from bot.messages import Actions, Block, Button, Invocation, ProgressBar, Reply, Section
@@ -170,7 +171,7 @@ _KEY_ARG = Arg(
     ArgKind.WORD,
     "the milestone's key, from /pivot milestones",
     required=True,
-    max_length=40,
+    max_length=column_length(MilestoneProgress.milestone_key),
 )
 
 SPECS = (
@@ -185,7 +186,7 @@ SPECS = (
                 "evidence",
                 ArgKind.URL,
                 "a link to the evidence: repo, PR, write-up",
-                max_length=500,
+                max_length=column_length(MilestoneProgress.evidence_url),
                 shown="<evidence-url>",
             ),
         ),

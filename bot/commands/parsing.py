@@ -10,12 +10,13 @@ import re
 from collections.abc import Mapping
 from datetime import date, time
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec
-from bot.commands.tokens import strip_control
-from bot.domain.weeks import WEEKDAYS
+from bot.db.base import INTEGER_MAX, INTEGER_MIN, column_length
+from bot.db.models import Cohort, CohortAdmin, Member
+from bot.domain.timezones import known_timezone
+from bot.domain.weeks import SUPPORTED_DAYS, WEEKDAYS, is_supported
 from bot.messages import ArgValue
 
 _HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:h|hr|hrs|hour|hours)?$", re.IGNORECASE)
@@ -25,7 +26,18 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _USER_MENTION = re.compile(r"^<@([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Za-z0-9_]+)(?:\|([^<>]*))?>$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-_REF = re.compile(r"^([A-Za-z0-9_]{1,64})\|([^<>|\n]{1,100})$")  # the normal form, "id|name"
+_REF = re.compile(r"^([A-Za-z0-9_]+)\|([^<>|\n]+)$")  # the normal form, "id|name"
+
+# A mention's id and name are stored as given: a user's as a cohort admin (and shown under a
+# member's name), a channel's as the cohort's channel. Their lengths come from those columns.
+_ID_LIMIT = {
+    ArgKind.USER: column_length(CohortAdmin.user_id),
+    ArgKind.CHANNEL: column_length(Cohort.channel_id),
+}
+_NAME_LIMIT = {
+    ArgKind.USER: column_length(Member.display_name),
+    ArgKind.CHANNEL: column_length(Cohort.channel_name),
+}
 
 
 # Kinds whose length is the user's choice; the others fail on their own format first.
@@ -160,7 +172,7 @@ def _checked(arg: Arg, given: ArgValue) -> ArgValue:
 
 def convert(arg: Arg, given: ArgValue) -> ArgValue:
     """One argument to its normal form; a ``ValueError`` message says what was wrong."""
-    text = strip_control(str(given)).strip()
+    text = str(given).strip()
     if arg.kind in _FREE_FORM and len(text) > arg.max_length:
         raise ValueError(f"{arg.name} is {len(text)} characters; the limit is {arg.max_length}")
     match arg.kind:
@@ -192,14 +204,17 @@ def convert(arg: Arg, given: ArgValue) -> ArgValue:
 
 
 def _int(arg: Arg, text: str) -> int:
+    """A whole number within the spec's bounds, and always within what a column holds."""
     try:
         value = int(text)
     except ValueError:
         raise ValueError(f"{arg.name} must be a whole number, not `{text[:20]}`") from None
-    if arg.minimum is not None and value < arg.minimum:
-        raise ValueError(f"{arg.name} must be at least {arg.minimum}")
-    if arg.maximum is not None and value > arg.maximum:
-        raise ValueError(f"{arg.name} must be at most {arg.maximum}")
+    low = INTEGER_MIN if arg.minimum is None else max(arg.minimum, INTEGER_MIN)
+    high = INTEGER_MAX if arg.maximum is None else min(arg.maximum, INTEGER_MAX)
+    if value < low:
+        raise ValueError(f"{arg.name} must be at least {low}")
+    if value > high:
+        raise ValueError(f"{arg.name} must be at most {high}")
     return value
 
 
@@ -222,9 +237,12 @@ def _choice(arg: Arg, text: str) -> str:
 
 def _date(arg: Arg, text: str) -> str:
     try:
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{arg.name} must be a date like 2027-01-04, not `{text[:20]}`") from None
+    if not is_supported(day):
+        raise ValueError(f"{arg.name} must be a date from {SUPPORTED_DAYS}, not `{text[:20]}`")
+    return day.isoformat()
 
 
 def _time(arg: Arg, text: str) -> str:
@@ -243,14 +261,10 @@ def _weekday(arg: Arg, text: str) -> int:
 
 
 def _timezone(arg: Arg, text: str) -> str:
-    if "/" in text or text.upper() == "UTC":
-        try:
-            ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return text if text.upper() != "UTC" else "UTC"
-    raise ValueError(f"{arg.name} must be a timezone like Europe/Berlin, not `{text[:40]}`")
+    known = known_timezone(text)
+    if known is None:
+        raise ValueError(f"{arg.name} must be a timezone like Europe/Berlin, not `{text[:40]}`")
+    return known
 
 
 def _url(arg: Arg, text: str) -> str:
@@ -264,17 +278,28 @@ def _url(arg: Arg, text: str) -> str:
 
 def _mention(arg: Arg, text: str, pattern: re.Pattern[str], sigil: str) -> str:
     """A mention, a bare name or the normal form ``id|name``, which typed options (Discord)
-    and button arguments carry, so a validated value validates again unchanged."""
+    and button arguments carry, so a validated value validates again unchanged.
+
+    An id longer than its column is refused; a name is the platform's label and is cut.
+    """
     match = pattern.match(text) or _REF.match(text)
     if match:
-        return f"{match[1]}|{match[2] or match[1]}"
-    name = text.removeprefix(sigil)
-    # A person may be typed bare; a channel only with its "#", so no stray word becomes one.
-    bare_allowed = arg.kind is not ArgKind.CHANNEL or name != text
-    if bare_allowed and _NAME.match(name):
-        return f"{name}|{name}"
+        ident, name = match[1], match[2] or match[1]
+    else:
+        name = text.removeprefix(sigil)
+        # A person may be typed bare; a channel only with its "#", so no stray word becomes one.
+        bare_allowed = arg.kind is not ArgKind.CHANNEL or name != text
+        if not (bare_allowed and _NAME.match(name)):
+            raise ValueError(_not_a_mention(arg, text))
+        ident = name
+    if len(ident) > _ID_LIMIT[arg.kind]:
+        raise ValueError(_not_a_mention(arg, text))
+    return f"{ident}|{name[: _NAME_LIMIT[arg.kind]]}"
+
+
+def _not_a_mention(arg: Arg, text: str) -> str:
     example = "#pivot-spring" if arg.kind is ArgKind.CHANNEL else "@name"
-    raise ValueError(f"{arg.name} must be a mention like {example}, not `{text[:40]}`")
+    return f"{arg.name} must be a mention like {example}, not `{text[:40]}`"
 
 
 def split_ref(value: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from datetime import time
 
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.db.base import column_length
 from bot.db.models import Member
 from bot.domain.weeks import weekday_name
 from bot.messages import Actions, Invocation, Reply, Section
@@ -161,7 +162,7 @@ SPECS = (
                 ArgKind.TIMEZONE,
                 "an IANA timezone",
                 required=True,
-                max_length=64,
+                max_length=column_length(Member.timezone),
                 shown="<Area/City>",
             ),
         ),

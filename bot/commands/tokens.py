@@ -6,17 +6,11 @@ from __future__ import annotations
 import re
 
 _TOKEN = re.compile(r"<[^<>\s]*(?:\|[^<>]*)?>|\||[^\s|]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def strip_control(text: str) -> str:
-    """Control characters are never meant, and PostgreSQL refuses NUL in text."""
-    return _CONTROL.sub("", text)
 
 
 def tokenize(text: str) -> list[str]:
     """Split on whitespace, keep ``|`` as its own token and keep ``<@U1|name>`` mentions whole.
 
-    Control characters go first.
+    The text is already clean: an ``Invocation`` drops control characters as it is made.
     """
-    return _TOKEN.findall(strip_control(text))
+    return _TOKEN.findall(text)

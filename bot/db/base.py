@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -43,6 +43,23 @@ class UtcDateTime(TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+# What an ``Integer`` column holds on PostgreSQL (SQLite holds more, and so would let through
+# a value PostgreSQL refuses).
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+
+
+def column_length(attribute: QueryableAttribute[Any]) -> int:
+    """The length a model's string column holds, so limits on input are read from the model.
+
+    PostgreSQL refuses a longer value where SQLite stores it, so a check against any other
+    number would fail on one database only.
+    """
+    length = getattr(attribute.expression.type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{attribute} is not a string column with a length")
+    return length
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,7 +17,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.database_faults import DatabaseFileChanged
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_AIOSQLITE_LOG = logging.getLogger("aiosqlite")
 
 
 def async_url(url: str) -> str:
@@ -38,7 +44,10 @@ def create_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEn
     Deferred is for an engine that only looks things up and must never queue behind a writer
     (WAL lets readers through), such as the one a request's authorization reads from.
     """
-    engine = create_async_engine(async_url(url), **kwargs)
+    # A failed statement's log line and traceback show the SQL, never its values, which can
+    # hold what a member wrote; aiosqlite would log them too, with every statement, at DEBUG.
+    engine = create_async_engine(async_url(url), hide_parameters=True, **kwargs)
+    _AIOSQLITE_LOG.setLevel(max(_AIOSQLITE_LOG.level, logging.INFO))
     if is_sqlite(engine):
         _make_sqlite_safe(engine, immediate)
     return engine
@@ -50,10 +59,16 @@ def _make_sqlite_safe(engine: AsyncEngine, immediate: bool) -> None:
     A deferred SQLite transaction that reads and then writes can fail at once with "database
     is locked" when another writer got in between; taking the write lock at BEGIN makes
     concurrent writers wait for each other (up to the busy timeout) instead.
+
+    Every connection and transaction also checks that the file at the database's path is
+    still the one first opened: a connection keeps writing to a deleted file, and a new one
+    would quietly create an empty database in its place.
     """
+    identity = _FileIdentity(_database_file(engine.url))
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        identity.check()
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -64,7 +79,39 @@ def _make_sqlite_safe(engine: AsyncEngine, immediate: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        identity.check()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _database_file(url: URL) -> Path | None:
+    """The file behind a SQLite URL, in its plain or its ``file:`` URI form; None in memory."""
+    database = url.database or ""
+    if url.query.get("uri") in ("true", "True", "1"):
+        if url.query.get("mode") == "memory":
+            return None
+        database = database.removeprefix("file:")
+    return None if database in ("", ":memory:") else Path(database)
+
+
+class _FileIdentity:
+    """The device and inode of the database file, as first opened."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._known: tuple[int, int] | None = None
+
+    def check(self) -> None:
+        if self._path is None:
+            return
+        try:
+            found = os.stat(self._path)
+        except FileNotFoundError:
+            raise DatabaseFileChanged(f"{self._path} is gone") from None
+        identity = (found.st_dev, found.st_ino)
+        if self._known is None:
+            self._known = identity
+        elif identity != self._known:
+            raise DatabaseFileChanged(f"{self._path} is no longer the file first opened")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -10,6 +10,18 @@ from zoneinfo import ZoneInfo
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
+# The days any date or clock may fall on. A plan reaches a few years past its start (its
+# months, an extension, pauses, gate cool-downs) and looks back a few weeks; inside these
+# bounds none of that arithmetic can leave the years ``date`` holds, and every ISO week keeps
+# its four-digit year.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9899, 12, 31)
+SUPPORTED_DAYS = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def is_supported(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 @dataclass(frozen=True, order=True)
 class IsoWeek:

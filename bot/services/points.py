@@ -221,8 +221,18 @@ def _day_start(due_on: dict[str, date], key: str, member: Member) -> datetime | 
 async def sync_member_points(
     session: AsyncSession, member: Member, cohort: Cohort, content: ContentLibrary, now: datetime
 ) -> list[Award]:
-    """Bring one member's ledger and standing up to date; return the awards that are new."""
+    """Bring one member's ledger and standing up to date; return the awards that are new.
+
+    On PostgreSQL a share of the cohort's row lock comes first, so this never interleaves
+    with a rebuild of the whole cohort (``recompute_points``), which holds the lock whole.
+    """
     await session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            select(Cohort.id)
+            .where(Cohort.id == cohort.id)
+            .with_for_update(read=True, key_share=True)
+        )
     events = (await _load_events(session, Member.id == member.id))[member.id]
     awards, standing = derive_member(member, cohort, events, content, _Plans(), now)
     # Plain rows, not ORM objects: a two-year member has a hundred awards and usually one changes.
@@ -267,7 +277,13 @@ async def sync_member_points(
 async def recompute_points(
     session: AsyncSession, cohort: Cohort, content: ContentLibrary, now: datetime
 ) -> RecomputeResult:
-    """Rebuild the ledger and standings of every member of ``cohort`` from their events."""
+    """Rebuild the ledger and standings of every member of ``cohort`` from their events.
+
+    The cohort's row is locked first, so two rebuilds of one cohort take turns instead of
+    deleting and inserting the same rows in different orders (a deadlock on PostgreSQL), and
+    a member's own update (``sync_member_points``) waits for the rebuild or it for them.
+    """
+    await session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
     member_ids = select(Member.id).where(Member.cohort_id == cohort.id)
     before = await session.scalar(
         select(func.count()).select_from(PointAward).where(PointAward.member_id.in_(member_ids))

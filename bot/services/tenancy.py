@@ -69,11 +69,19 @@ async def find_member(session: AsyncSession, tenant_id: int, user_id: str) -> Me
 async def find_member_and_cohort(
     session: AsyncSession, tenant_id: int, user_id: str
 ) -> tuple[Member, Cohort] | None:
+    """The member and their cohort, with the member's row locked for this transaction.
+
+    Every write about a member reads before it writes (a check-in's amendment count, an open
+    pause, a quiz position), so two of their requests at once must take turns: SQLite makes
+    them by taking the write lock at BEGIN; on PostgreSQL this row lock does. It is the weaker
+    ``FOR NO KEY UPDATE``, which rows that only refer to the member never wait for.
+    """
     row = (
         await session.execute(
             select(Member, Cohort)
             .join(Cohort, Cohort.id == Member.cohort_id)
             .where(Member.tenant_id == tenant_id, Member.user_id == user_id)
+            .with_for_update(of=Member, key_share=True)
         )
     ).first()
     return None if row is None else (row[0], row[1])

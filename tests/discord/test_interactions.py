@@ -95,3 +95,13 @@ async def test_cohort_list_names_its_admins_rather_than_showing_their_ids(
     listing = await discord_bot.slash("cohort list", by=OLGA)
     assert "admins: Olga" in listing.text
     assert str(OLGA.id) not in listing.text
+
+
+async def test_a_timezone_that_names_a_folder_is_answered_in_one_line(
+    discord_bot: DiscordDriver,
+) -> None:
+    await discord_bot.slash("cohort create", by=OLGA, name="spring")
+    await discord_bot.slash("join", by=ADA)
+    answer = await discord_bot.slash("settings tz", by=ADA, tz="America/Indiana")
+    assert answer.ephemeral
+    assert answer.text.startswith("tz must be a timezone like Europe/Berlin")

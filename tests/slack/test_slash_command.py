@@ -211,3 +211,11 @@ async def test_slacks_retry_of_the_same_request_gets_the_same_reply_and_counts_o
     async with engine.connect() as connection:
         amendments = await connection.scalar(select(Checkin.amendments))
     assert amendments == 0
+
+
+async def test_a_timezone_that_names_a_folder_is_answered_at_the_response_url(
+    spring: SlackHarness,
+) -> None:
+    reply = await spring.command("/pivot settings tz America/Indiana")
+    assert reply.text.startswith("tz must be a timezone like Europe/Berlin")
+    assert "\n" not in reply.text

@@ -9,7 +9,7 @@ import os
 import secrets
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -92,6 +92,28 @@ async def truncate_all(engine: AsyncEngine) -> None:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+async def delete_all(engine: AsyncEngine) -> None:
+    """Empty every table; for a database that holds a few rows, much quicker than TRUNCATE."""
+    tables = [t for m in migrations.target_metadata() for t in m.sorted_tables]
+    async with engine.begin() as connection:
+        for table in reversed(tables):
+            await connection.execute(table.delete())
+
+
+@contextlib.contextmanager
+def held_sqlite(url: str) -> Iterator[None]:
+    """Another process's open write transaction on a SQLite file, until exit: a stuck
+    writer, or a backup tool holding the lock."""
+    connection = sqlite3.connect(str(make_url(url).database), isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
 @contextlib.asynccontextmanager
 async def held_database(url: str) -> AsyncIterator[None]:
     """Another connection holds the lock every command's transaction needs, until exit.
@@ -101,13 +123,8 @@ async def held_database(url: str) -> AsyncIterator[None]:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(str(parsed.database), isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with held_sqlite(url):
             yield
-        finally:
-            connection.execute("ROLLBACK")
-            connection.close()
         return
     holder = await asyncpg.connect(_asyncpg_dsn(url))
     transaction = holder.transaction()
