@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/slack_roundtrip.py
 	$(BIN)/python bench/discord_roundtrip.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

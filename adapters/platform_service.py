@@ -74,5 +74,8 @@ class PlatformService(Protocol):
     async def start(self) -> None:
         """Connect; returns once the platform is ready to receive."""
 
+    async def readiness(self) -> str | None:
+        """None while this platform can take traffic here; otherwise why not, in a few words."""
+
     async def stop(self) -> None:
         """Disconnect, letting in-flight work finish."""

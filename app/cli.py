@@ -15,7 +15,8 @@ from adapters.console_adapter.outbox import ConsoleOutbox
 from adapters.console_adapter.repl import run_console
 from adapters.console_adapter.session import ConsoleSession
 from adapters.platform_service import StartupError
-from app.composition import build_runtime, configure_logging, due_jobs, load_content, migrate
+from app.composition import build_runtime, due_jobs, load_content, migrate
+from app.logs import configure_logging
 from bot.clock import ManualClock, SystemClock, supported_time
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
@@ -90,10 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        print(
-            f"pivotbot: bad setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}",
-            file=sys.stderr,
-        )
+        name = ".".join(map(str, first["loc"])).upper()
+        where = f"bad setting {name}" if name else "bad settings"  # a rule across settings
+        print(f"pivotbot: {where}: {first['msg']}", file=sys.stderr)
         return 2
     serving = args.command == "serve" or (
         args.command == "run" and (settings.slack_configured or settings.discord_configured)

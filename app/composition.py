@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,21 +17,9 @@ from bot.database_faults import database_fault
 from bot.db.engine import create_engine, session_factory
 from bot.messages import DISCORD, SLACK
 from bot.ports import Clock, Outbox
+from bot.telemetry import NoTelemetry, Telemetry
 from scheduler.jobs import DueJobs
-from scheduler.rate_limits import RateCap, SendLimiter
-
-
-def configure_logging(settings: Settings, quiet_by_default: bool = False) -> None:
-    """Log to stderr; the console shows only warnings unless LOG_LEVEL says otherwise."""
-    explicit = "log_level" in settings.model_fields_set
-    level = settings.log_level if explicit or not quiet_by_default else "WARNING"
-    logging.basicConfig(
-        level=level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if logging.getLogger().level > logging.DEBUG:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+from scheduler.send_budgets import RateCap, SendBudgets
 
 
 def load_content() -> ContentLibrary:
@@ -64,7 +51,7 @@ def rate_caps(settings: Settings) -> dict[str, RateCap]:
 
 
 def due_jobs(runtime: Runtime, outboxes: dict[str, Outbox]) -> DueJobs:
-    """The one job runner, with the one rate limiter, that serve, ``jobs run-due`` and the
+    """The one job runner, with the shared send caps, that serve, ``jobs run-due`` and the
     console's ``:due`` all use."""
     settings = runtime.settings
     return DueJobs(
@@ -72,8 +59,10 @@ def due_jobs(runtime: Runtime, outboxes: dict[str, Outbox]) -> DueJobs:
         runtime.core.clock,
         runtime.core.content,
         outboxes,
-        SendLimiter(rate_caps(settings)),
+        SendBudgets(rate_caps(settings)),
         concurrency=settings.delivery_concurrency,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        telemetry=runtime.core.telemetry,
     )
 
 
@@ -96,7 +85,10 @@ class Runtime:
 
 
 def build_runtime(
-    settings: Settings, clock: Clock, content: ContentLibrary | None = None
+    settings: Settings,
+    clock: Clock,
+    content: ContentLibrary | None = None,
+    telemetry: Telemetry | None = None,
 ) -> Runtime:
     engine = create_engine(settings.database_url)
     core = PivotCore(
@@ -104,6 +96,7 @@ def build_runtime(
         clock=clock,
         content=content or load_content(),
         settings=settings,
+        telemetry=telemetry or NoTelemetry(),
     )
     lookups = create_engine(settings.database_url, immediate=False)
     return Runtime(settings=settings, engine=engine, lookups=lookups, core=core)

@@ -1,4 +1,9 @@
-"""``pivotbot serve``: every configured platform, the HTTP server and the scheduler, in one loop."""
+"""``pivotbot serve``: every configured platform, the HTTP server and the scheduler, in one loop.
+
+Many replicas may serve one PostgreSQL database: the database holds everything they share
+(requests handled, deliveries and their leases, the send budgets), and each replica runs the
+Discord shards its settings name.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +13,32 @@ import logging
 import signal
 
 from aiohttp import web
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.composition import build_runtime, due_jobs, migrate_async
+from app.metrics import PrometheusTelemetry, metrics_routes
 from app.platforms import build_services
+from app.probes import Readiness, probe_routes
 from bot.clock import SystemClock
 from bot.config import Settings
 from scheduler.runtime import SchedulerRuntime
 
 log = logging.getLogger(__name__)
 
-
-def health_routes(engine: AsyncEngine) -> list[web.RouteDef]:
-    async def healthz(_request: web.Request) -> web.Response:
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as exc:  # any failure means "not healthy", never a traceback
-            log.warning("health check failed: %s", exc)
-            return web.json_response({"status": "unavailable", "database": "down"}, status=503)
-        return web.json_response({"status": "ok", "database": "up"})
-
-    return [web.get("/healthz", healthz)]
+REQUESTS_GRACE_SECONDS = 10.0  # for requests in flight at shutdown to be answered
 
 
 async def serve(settings: Settings) -> int:
     await migrate_async(settings.database_url)
-    runtime = build_runtime(settings, SystemClock())
+    telemetry = PrometheusTelemetry()
+    runtime = build_runtime(settings, SystemClock(), telemetry=telemetry)
     services = build_services(runtime.platform_inputs)
+    readiness = Readiness(runtime.engine, services)
     app = web.Application()
-    app.add_routes(health_routes(runtime.engine))
+    app.add_routes(probe_routes(readiness))
+    app.add_routes(metrics_routes(telemetry, runtime.core.sessions, runtime.core.clock))
     for service in services:
         service.add_routes(app)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=REQUESTS_GRACE_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
@@ -56,14 +53,18 @@ async def serve(settings: Settings) -> int:
         for service in services:
             await service.start()
         scheduler.start()
+        readiness.started()
         await stopping.wait()
-        log.info("shutting down: finishing sends in flight")
+        log.info("shutting down: no new requests; finishing sends in flight")
     finally:
-        # Finish sends in flight, then stop taking requests (letting those in flight answer),
-        # then let each platform finish its acknowledged work, and only then close the database.
-        await scheduler.stop()
+        # Stop taking requests (those in flight are answered), then finish the sends in
+        # flight and give every other claimed delivery back, then let each platform finish
+        # its acknowledged work, and only then close the database.
+        readiness.stopping()
         await runner.cleanup()
+        await scheduler.stop()
         for service in reversed(services):
             await service.stop()
         await runtime.close()
+        log.info("stopped")
     return 0

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.timezones import known_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///pivotbot.db"
+NO_SHARDS = "none"
 
 
 class Settings(BaseSettings):
@@ -27,10 +30,15 @@ class Settings(BaseSettings):
     discord_token: str | None = None
     discord_guild_ids: str = ""
     discord_api_url: str | None = None
+    # Which gateway shards this replica runs: neither set, every shard (Discord says how many);
+    # DISCORD_SHARD_IDS=none, no gateway at all (this replica still sends over REST).
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: str = ""
 
     host: str = "0.0.0.0"  # noqa: S104 - a server binds all interfaces unless told otherwise
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     default_timezone: str = "UTC"
 
     # Delivery pacing. Slack allows about one message per second per channel and caps
@@ -41,6 +49,9 @@ class Settings(BaseSettings):
     discord_send_rate_per_guild: float = Field(default=5.0, gt=0)
     discord_send_rate_total: float = Field(default=20.0, gt=0)
     delivery_concurrency: int = Field(default=16, ge=1, le=64)
+    # How long a claimed delivery stays leased without word from its replica. A live replica
+    # renews its leases; a dead one's deliveries go to the others once this passes.
+    delivery_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
 
     @field_validator("default_timezone")
     @classmethod
@@ -65,6 +76,37 @@ class Settings(BaseSettings):
             )
         return ",".join(parts)
 
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_id_list(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value == NO_SHARDS:
+            return value
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise ValueError(
+                f"expected a comma list of shard numbers like 0,1 or none, not {bad[0]!r}"
+            )
+        return ",".join(parts)
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> Settings:
+        if self.discord_shard_ids in ("", NO_SHARDS):
+            return self
+        if self.discord_shard_count is None:
+            raise ValueError(
+                "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, e.g. DISCORD_SHARD_COUNT=2 with "
+                "DISCORD_SHARD_IDS=0"
+            )
+        outside = [i for i in self.shard_ids or () if i >= self.discord_shard_count]
+        if outside:
+            raise ValueError(
+                f"DISCORD_SHARD_IDS names shard {outside[0]}, but shards are numbered 0 to "
+                f"{self.discord_shard_count - 1} (DISCORD_SHARD_COUNT={self.discord_shard_count})"
+            )
+        return self
+
     @field_validator(
         "slack_bot_token",
         "slack_signing_secret",
@@ -73,6 +115,7 @@ class Settings(BaseSettings):
         "slack_client_secret",
         "discord_token",
         "discord_api_url",
+        "discord_shard_count",
         mode="before",
     )
     @classmethod
@@ -92,6 +135,18 @@ class Settings(BaseSettings):
     @property
     def discord_configured(self) -> bool:
         return bool(self.discord_token)
+
+    @property
+    def runs_gateway(self) -> bool:
+        """False when DISCORD_SHARD_IDS=none: this replica sends over REST and receives nothing."""
+        return self.discord_shard_ids != NO_SHARDS
+
+    @property
+    def shard_ids(self) -> tuple[int, ...] | None:
+        """The shards this replica runs, or None for all of them."""
+        if self.discord_shard_ids in ("", NO_SHARDS):
+            return None
+        return tuple(int(p) for p in self.discord_shard_ids.split(","))
 
     @property
     def guild_ids(self) -> tuple[int, ...]:

@@ -8,6 +8,7 @@ apology, and in both cases the transaction rolls back so nothing is half-written
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +25,19 @@ from bot.content.loader import ContentLibrary
 from bot.database_faults import database_fault, lost_a_race
 from bot.db.base import column_length
 from bot.db.models import Cohort, HandledRequest, Member, Tenant
+from bot.log_context import logging_as, of_invocation
 from bot.messages import ArgValue, Invocation, Reply
 from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
 from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
+from bot.telemetry import NoTelemetry, ReplyOutcome, Telemetry
 
 log = logging.getLogger(__name__)
 
 # A request that lost a race to another (see ``lost_a_race``) runs again, this many times in all.
 ATTEMPTS = 3
+UNKNOWN_COMMAND = "unknown"  # the metrics' name for text that named no command
 
 
 @dataclass
@@ -44,6 +48,7 @@ class PivotCore:
     settings: Settings
     registry: Registry = field(default_factory=default_registry)
     directories: dict[str, Directory] = field(default_factory=dict)  # by platform
+    telemetry: Telemetry = field(default_factory=NoTelemetry)
 
     @property
     def records(self) -> PlatformRecords:
@@ -56,22 +61,33 @@ class PivotCore:
         Reading the request sits inside the same guard as running it: a bug in a parser or a
         validator is still a bug reply, never a request left unanswered.
         """
-        command = inv.command or "(text)"  # for the log: never what the member wrote
+        started = time.perf_counter()
+        with logging_as(of_invocation(inv)):
+            command, outcome, reply = await self._answer(inv)
+        seconds = time.perf_counter() - started
+        self.telemetry.command_answered(inv.user.platform, command, outcome, seconds)
+        return reply
+
+    async def _answer(self, inv: Invocation) -> tuple[str, ReplyOutcome, Reply]:
+        """The command's name (for the log and the metrics: never what the member wrote), how
+        the answer went, and the answer."""
+        command = UNKNOWN_COMMAND
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 spec, args = self.resolve(inv)
                 command = spec.name
-                return await self._run(spec, args, inv)
+                with logging_as(of_invocation(inv, spec.name, args)):
+                    return command, ReplyOutcome.OK, await self._run(spec, args, inv)
             except UsageError as exc:
-                return Reply.error(one_line(str(exc)))
+                return command, ReplyOutcome.USAGE_ERROR, Reply.error(one_line(str(exc)))
             except Exception as exc:
                 if lost_a_race(exc) and attempt < ATTEMPTS:
                     continue
                 fault = database_fault(exc)
                 if fault is None:
-                    return self._bug(inv, command)
+                    return command, ReplyOutcome.BUG, self._bug(inv, command)
                 log.warning("database fault answering %s: %s", command, fault.name)
-                return Reply.error(fault.reply)
+                return command, ReplyOutcome.BUSY, Reply.error(fault.reply)
         raise AssertionError("unreachable")
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
@@ -87,6 +103,7 @@ class PivotCore:
         return spec, parse_text(spec, tokens)
 
     def _bug(self, inv: Invocation, command: str) -> Reply:
+        """The command's name goes in the log, never the text the member typed."""
         line = bug_line(
             log,
             "command %s failed for %s:%s:%s",

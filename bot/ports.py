@@ -28,6 +28,7 @@ class Sent:
 class RetryAfter:
     seconds: float
     reason: str = "rate limited"
+    rate_limited: bool = False  # the platform asked us to slow down (a 429), not an outage
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Delivery, Member
+from bot.domain.deliveries import DeliveryKind
+from bot.telemetry import NoTelemetry, Telemetry
 from bot.views.formatting import plural
 
 log = logging.getLogger(__name__)
@@ -31,12 +33,14 @@ class Outcome:
     values: dict[str, Any]  # the delivery's new column values
     member_id: int | None = None  # set to update that member's DM state too
     dm_problem: str | None = None
+    kind: DeliveryKind | None = None  # for the metrics
 
 
 @dataclass
 class OutcomeWriter:
     sessions: async_sessionmaker[AsyncSession]
     owner: str
+    telemetry: Telemetry = field(default_factory=NoTelemetry)
     _queue: asyncio.Queue[Outcome | None] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
 
@@ -121,6 +125,10 @@ class OutcomeWriter:
         except Exception:
             # The claims stay leased and expire, so these deliveries are retried, not lost.
             log.exception("could not record %d delivery outcomes", len(group))
+            return
+        for outcome in group:
+            if outcome.kind is not None:
+                self.telemetry.delivery_recorded(outcome.kind, str(outcome.values["status"]))
 
     @staticmethod
     async def _update_members(session: AsyncSession, group: list[Outcome]) -> None:

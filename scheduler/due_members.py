@@ -51,8 +51,10 @@ class MemberDue:
 
 
 async def find_due_members(
-    session: AsyncSession, now: datetime, content: ContentLibrary
+    session: AsyncSession, now: datetime, content: ContentLibrary, window: range | None = None
 ) -> list[MemberDue]:
+    """What is due to every member, or to those whose ids fall in ``window`` (one batch)."""
+    batch = () if window is None else (Member.id >= window.start, Member.id < window.stop)
     rows = (
         await session.execute(
             select(Member, Cohort)
@@ -61,6 +63,7 @@ async def find_due_members(
                 Member.left_at.is_(None),
                 Member.dms_enabled.is_(True),
                 Member.graduated_at.is_(None),  # a graduate's plan sends nothing more
+                *batch,
             )
         )
     ).all()

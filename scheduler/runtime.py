@@ -79,14 +79,15 @@ class SchedulerRuntime:
                 log.exception("delivering failed; the next run will try again")
 
     async def stop(self) -> None:
-        """Stop waking up, let in-flight sends finish and release claims not yet started.
+        """Stop waking up, let in-flight sends finish and give back claims not yet started,
+        so no lease is left to expire.
 
         The jobs finish before APScheduler shuts down, so it never has to cancel one.
         """
         self._stopping = True
         if self._scheduler is not None:
             self._scheduler.pause()
-        self.jobs.deliverer.stop()
+        self.jobs.stop()
         async with self._plan_lock, self._deliver_lock:
             pass
         if self._scheduler is not None:

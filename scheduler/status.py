@@ -104,3 +104,29 @@ async def outbox_status(session: AsyncSession, now: datetime) -> OutboxStatus:
         by_kind_held=by_kind_held,
         held_until=max(lease_ends, default=None),
     )
+
+
+@dataclass(frozen=True)
+class OutboxDepth:
+    """What an operator watches: what waits in the outbox, and how late the latest of it is."""
+
+    by_status: dict[DeliveryStatus, int]  # every status that is not final, zeros included
+    oldest_due_seconds: float  # how long the longest-waiting due delivery has waited; 0 if none
+
+
+async def outbox_depth(session: AsyncSession, now: datetime) -> OutboxDepth:
+    """Two index scans over the waiting rows; the sent ones, however many, are not read."""
+    open_statuses = (*WAITING, DeliveryStatus.SENDING)
+    counts = await session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.status.in_(open_statuses))
+        .group_by(Delivery.status)
+    )
+    by_status = dict.fromkeys(open_statuses, 0) | dict(counts.all())
+    oldest = await session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.status.in_(open_statuses), Delivery.next_attempt_at <= now
+        )
+    )
+    late = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return OutboxDepth(by_status, max(late, 0.0))

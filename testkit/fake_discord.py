@@ -138,7 +138,8 @@ class FakeDiscord(LocalServer[Call]):
             return 200, _application()
         if route == "GET /gateway/bot":
             limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-            return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+            shards = self.gateway.shard_count
+            return 200, {"url": self.gateway_url, "shards": shards, "session_start_limit": limit}
         if match := re.fullmatch(rf"PUT /applications/{APP_ID}(?:/guilds/(\d+))?/commands", route):
             return 200, [_synced(c, match[1]) for c in body]
         if match := re.fullmatch(r"POST /interactions/(\d+)/([^/]+)/callback", route):

@@ -118,13 +118,20 @@ class Resumable(Protocol):
 
 
 class FakeGateway:
-    def __init__(self, fake: Resumable) -> None:
+    """One gateway for every shard: each connection names its shard in IDENTIFY and gets the
+    guilds that shard owns (``(guild_id >> 22) % shard_count``), as Discord does."""
+
+    def __init__(self, fake: Resumable, shard_count: int = 1) -> None:
         self._fake = fake
+        self.shard_count = shard_count
         self.guilds: dict[int, FakeGuild] = {}
-        self.identify: dict[str, Any] | None = None
+        self.identify: dict[str, Any] | None = None  # the latest IDENTIFY
         self.identified = asyncio.Event()
-        self._socket: web.WebSocketResponse | None = None
+        self.shards: dict[int, web.WebSocketResponse] = {}  # shard id -> its connection
         self._sequence = 0
+
+    def shard_of(self, guild_id: int | None) -> int:
+        return 0 if guild_id is None else (guild_id >> 22) % self.shard_count
 
     def channel(self, channel_id: int) -> FakeChannel | None:
         for guild in self.guilds.values():
@@ -136,7 +143,6 @@ class FakeGateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._socket = socket
         await socket.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
@@ -146,33 +152,44 @@ class FakeGateway:
                 await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif frame["op"] == 2:
                 self.identify = frame["d"]
-                await self._ready()
+                shard = int((frame["d"].get("shard") or [0, 1])[0])
+                self.shards[shard] = socket
+                await self._ready(shard)
                 self.identified.set()
         return socket
 
-    async def _ready(self) -> None:
-        await self.dispatch(
+    async def _ready(self, shard: int) -> None:
+        mine = [g for g in self.guilds.values() if self.shard_of(g.id) == shard]
+        await self._send(
+            shard,
             "READY",
             {
                 "v": 10,
                 "user": bot_user(),
-                "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
-                "session_id": "fake-session",
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in mine],
+                "session_id": f"fake-session-{shard}",
                 "resume_gateway_url": self._fake.gateway_url,
-                "shard": [0, 1],
+                "shard": [shard, self.shard_count],
                 "application": {"id": str(APP_ID), "flags": 0},
             },
         )
-        for guild in self.guilds.values():
-            await self.dispatch("GUILD_CREATE", guild.json())
+        for guild in mine:
+            await self._send(shard, "GUILD_CREATE", guild.json())
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        if self._socket is None:
-            raise RuntimeError("no client is connected to the fake gateway")
+        """Send an event on the connection of the shard that owns its guild (DMs: shard 0)."""
+        guild = data.get("guild_id")
+        await self._send(self.shard_of(int(guild) if guild else None), event, data)
+
+    async def _send(self, shard: int, event: str, data: dict[str, Any]) -> None:
+        socket = self.shards.get(shard)
+        if socket is None:
+            raise RuntimeError(f"no client runs shard {shard} on the fake gateway")
         self._sequence += 1
-        await self._socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
+        await socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
-        """Close the connection; 4004 is how Discord says the token stopped being valid."""
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.close(code=code, message=reason.encode())
+        """Close every connection; 4004 is how Discord says the token stopped being valid."""
+        for socket in self.shards.values():
+            if not socket.closed:
+                await socket.close(code=code, message=reason.encode())

@@ -7,6 +7,7 @@ with ``Retry-After``.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -25,6 +26,7 @@ class Call:
     method: str
     token: str | None
     args: dict[str, Any]
+    at: float = field(default_factory=time.perf_counter)  # when it arrived
 
 
 @dataclass
@@ -48,6 +50,7 @@ class FakeSlack(LocalServer[Call]):
         self.team_of_code: dict[str, str] = {}
         self._ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self.delay = 0.0  # seconds each Web API call takes, for a slow Slack
 
     # --- lifecycle ---
 
@@ -124,6 +127,8 @@ class FakeSlack(LocalServer[Call]):
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         token = args.pop("token", None) or token
+        if self.delay:
+            await asyncio.sleep(self.delay)
         await self.record(Call(method, token, args))
         failure = self.failure_for(method)
         if failure is not None:

@@ -1,9 +1,15 @@
 """The discord.py client: default intents, ``/pivot`` synced at start, persistent buttons
-registered before the first event, and form submissions routed by ``custom_id``."""
+registered before the first event, and form submissions routed by ``custom_id``.
+
+The receiving client is discord.py's auto-sharded one: Discord allows one gateway session per
+shard, so each replica runs the shards ``DISCORD_SHARD_IDS`` names (all of them when unset),
+and a replica with ``DISCORD_SHARD_IDS=none`` opens no gateway and only sends over REST.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 import yarl
@@ -26,23 +32,25 @@ def use_api_base(api_url: str | None) -> None:
         discord.http.Route.BASE = api_url.rstrip("/")
 
 
-class SendingClient(discord.Client):
-    """A client that only sends over REST (``pivotbot jobs run-due``): no gateway, no commands.
+def _options(guild_ready_timeout: float) -> dict[str, Any]:
+    """Slash commands, buttons and modals need no privileged intent, so none is asked for."""
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
+    return {
+        "intents": discord.Intents.default(),
+        "allowed_mentions": NO_MENTIONS,
+        "max_ratelimit_timeout": MAX_RATE_LIMIT_WAIT,
+        "guild_ready_timeout": guild_ready_timeout,
+    }
 
-    Slash commands, buttons and modals need no privileged intent, so none is ever asked for.
-    """
+
+class SendingClient(discord.Client):
+    """A client that only sends over REST (``pivotbot jobs run-due``): no gateway, no commands."""
 
     def __init__(self, *, guild_ready_timeout: float = 2.0) -> None:
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
-        super().__init__(
-            intents=discord.Intents.default(),
-            allowed_mentions=NO_MENTIONS,
-            max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
-            guild_ready_timeout=guild_ready_timeout,
-        )
+        super().__init__(**_options(guild_ready_timeout))
 
 
-class PivotClient(SendingClient):
+class PivotClient(discord.AutoShardedClient):
     """The client that also receives: ``/pivot`` synced at start, persistent buttons, forms."""
 
     def __init__(
@@ -52,13 +60,23 @@ class PivotClient(SendingClient):
         guild_ids: tuple[int, ...] = (),
         api_url: str | None = None,
         guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None,
+        shard_ids: tuple[int, ...] | None = None,
     ) -> None:
-        super().__init__(guild_ready_timeout=guild_ready_timeout)
+        options = _options(guild_ready_timeout)
+        if shard_ids is not None:
+            options["shard_ids"] = list(shard_ids)
+        super().__init__(**options, shard_count=shard_count)
         self.inbound = inbound
         self.tree = PivotTree(self)
         self.guild_ids = guild_ids
         self.api_url = api_url
         self.receiving = False  # False for a process that only sends (no sync, no gateway)
+
+    @property
+    def registers_commands(self) -> bool:
+        """One replica registers ``/pivot``, not each: the one that runs shard 0."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(PivotButton)
@@ -66,7 +84,17 @@ class PivotClient(SendingClient):
             return
         if self.api_url:
             await self._use_gateway_from_api()
-        await self._sync_commands()
+        if self.registers_commands:
+            await self._sync_commands()
+
+    def shards_problem(self) -> str | None:
+        """Why this replica's shards cannot take interactions now, or None."""
+        if not self.is_ready():
+            return "the gateway is not ready"
+        down = sorted(shard_id for shard_id, shard in self.shards.items() if shard.is_closed())
+        if down:
+            return f"shard {', '.join(map(str, down))} disconnected"
+        return None
 
     async def _use_gateway_from_api(self) -> None:
         """A plain ``Client`` never asks for the gateway and dials its built-in default, which

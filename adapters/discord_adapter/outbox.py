@@ -76,7 +76,7 @@ async def deliver(send: Callable[[], Awaitable[discord.Message]], what: str) -> 
     try:
         message = await send()
     except discord.RateLimited as exc:
-        return RetryAfter(exc.retry_after, f"Discord rate limit on {what}")
+        return RetryAfter(exc.retry_after, f"Discord rate limit on {what}", rate_limited=True)
     except discord.HTTPException as exc:
         result = failure(exc, what)
         log.log(
@@ -98,7 +98,7 @@ async def deliver(send: Callable[[], Awaitable[discord.Message]], what: str) -> 
 def failure(exc: discord.HTTPException, what: str) -> DeliveryResult:
     code = exc.code
     if exc.status == 429:
-        return RetryAfter(_retry_after(exc), f"Discord rate limit on {what}")
+        return RetryAfter(_retry_after(exc), f"Discord rate limit on {what}", rate_limited=True)
     if code == CANNOT_DM_USER:
         return Undeliverable("the member's DMs are closed to pivotbot (Discord 50007)")
     if code == UNKNOWN_USER:

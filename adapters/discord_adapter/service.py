@@ -42,7 +42,10 @@ class DiscordService:
             guild_ids=settings.guild_ids,
             api_url=settings.discord_api_url,
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=settings.discord_shard_count,
+            shard_ids=settings.shard_ids,
         )
+        self._gateway_wanted = settings.runs_gateway
         self.client.tree.add_command(build_root(core.registry.specs, self.inbound.on_command))
         self.sending = DiscordSending(settings, self.client, renderer)
         self.outbox = self.sending.outbox
@@ -56,7 +59,12 @@ class DiscordService:
         del app
 
     async def start(self) -> None:
-        """Log in, register ``/pivot``, connect, and return once Discord says READY."""
+        """Log in, register ``/pivot``, connect this replica's shards, and return once Discord
+        says each is READY; with ``DISCORD_SHARD_IDS=none``, only log in, to send over REST."""
+        if not self._gateway_wanted:
+            await self.sending.start()
+            log.info("Discord: no gateway here (DISCORD_SHARD_IDS=none); sending over REST")
+            return
         self.client.receiving = True
         await self.sending.start()
         self._gateway = asyncio.create_task(self.client.connect(), name="discord-gateway")
@@ -67,7 +75,18 @@ class DiscordService:
             reason = self._gateway.exception() or "the gateway closed"
             raise StartupError(f"cannot connect to the Discord gateway: {reason}")
         self._gateway.add_done_callback(self._gateway_ended)
-        log.info("Discord ready as %s in %d guild(s)", self.client.user, len(self.client.guilds))
+        log.info(
+            "Discord ready as %s in %d guild(s), shard %s of %s",
+            self.client.user,
+            len(self.client.guilds),
+            ",".join(map(str, sorted(self.client.shards))),
+            self.client.shard_count,
+        )
+
+    async def readiness(self) -> str | None:
+        if not self._gateway_wanted:
+            return None if self.client.user is not None else "not logged in"
+        return self.client.shards_problem()
 
     async def stop(self) -> None:
         self._stopping = True

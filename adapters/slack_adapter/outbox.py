@@ -53,7 +53,7 @@ def delivery_result(error: SlackApiError) -> DeliveryResult:
     status = getattr(error.response, "status_code", 200)
     code = str(error.response.get("error") or f"http_{status}")
     if status == 429 or code == "ratelimited":
-        return RetryAfter(_retry_after(error), reason="rate limited")
+        return RetryAfter(_retry_after(error), reason="rate limited", rate_limited=True)
     if code in UNDELIVERABLE:
         return Undeliverable(code)
     return RetryAfter(DEFAULT_RETRY_SECONDS, reason=code)

@@ -44,6 +44,7 @@ class SlackSending:
             assert settings.slack_bot_token is not None
             self.tokens = SettingsToken(settings.slack_bot_token)
         self.outbox = SlackOutbox(self.clients, self.tokens)
+        self._token_checked = False  # auth.test accepted SLACK_BOT_TOKEN
 
     async def start(self) -> None:
         await self.clients.open()
@@ -53,8 +54,22 @@ class SlackSending:
     async def stop(self) -> None:
         await self.clients.close()
 
+    async def token_problem(self) -> str | None:
+        """Why this Slack cannot send yet: SLACK_BOT_TOKEN not yet accepted by ``auth.test``.
+
+        With OAuth there is no one token to check; each workspace's comes with its install.
+        """
+        if self.mode.oauth or self._token_checked:
+            return None
+        try:
+            await self._check_token()
+        except StartupError as exc:
+            return str(exc)
+        return None if self._token_checked else "auth.test has not succeeded yet"
+
     async def _check_token(self) -> None:
-        """A refused SLACK_BOT_TOKEN stops the start with one line; a network blip does not."""
+        """A refused SLACK_BOT_TOKEN stops the start with one line; a network blip does not
+        (readiness asks again until Slack answers)."""
         try:
             who = await self.clients.app_client.auth_test()
         except SlackApiError as error:
@@ -65,4 +80,5 @@ class SlackSending:
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.warning("Slack is not reachable yet (%s); carrying on", exc)
         else:
+            self._token_checked = True
             log.info("Slack: workspace %s as %s", who.get("team"), who.get("user"))

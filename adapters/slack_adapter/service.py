@@ -33,8 +33,14 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10.0
 
 
+class _SocketClient(Protocol):
+    async def is_connected(self) -> bool: ...
+
+
 class _Socket(Protocol):
     """Bolt's Socket Mode handler, typed: its own methods carry no annotations."""
+
+    client: _SocketClient
 
     async def connect_async(self) -> None: ...
 
@@ -106,6 +112,14 @@ class SlackService:
             self._socket = _CheckedSocketModeHandler(self.app, self._settings.slack_app_token)
             await cast(_Socket, self._socket).connect_async()
             log.info("Slack: connected in Socket Mode")
+
+    async def readiness(self) -> str | None:
+        if self._mode.socket:
+            socket = self._socket
+            if socket is None or not await cast(_Socket, socket).client.is_connected():
+                return "Socket Mode is not connected"
+            return None
+        return await self.sending.token_problem()
 
     async def stop(self) -> None:
         if self._socket is not None:

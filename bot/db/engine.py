@@ -41,12 +41,15 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 def create_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEngine:
     """An engine for ``url``; on SQLite, ``immediate=False`` keeps transactions deferred.
 
+    Its errors never quote a statement's parameters, which hold what members wrote.
+
     Deferred is for an engine that only looks things up and must never queue behind a writer
     (WAL lets readers through), such as the one a request's authorization reads from.
     """
     # A failed statement's log line and traceback show the SQL, never its values, which can
     # hold what a member wrote; aiosqlite would log them too, with every statement, at DEBUG.
-    engine = create_async_engine(async_url(url), hide_parameters=True, **kwargs)
+    kwargs.setdefault("hide_parameters", True)
+    engine = create_async_engine(async_url(url), **kwargs)
     _AIOSQLITE_LOG.setLevel(max(_AIOSQLITE_LOG.level, logging.INFO))
     if is_sqlite(engine):
         _make_sqlite_safe(engine, immediate)

@@ -4,21 +4,22 @@ The PNG is byte-identical for the same numbers: a fixed size, dpi and style, the
 DejaVu font, and no metadata that carries a version or a date. Rendering takes tens of
 milliseconds of CPU; it holds a lock because matplotlib's style settings are global, so the
 scheduler may call it from a worker thread (``asyncio.to_thread``) while commands render too.
+
+matplotlib is imported on the first chart, not at start: it is most of what an idle
+``pivotbot serve`` would otherwise hold in memory, and only charts need it.
 """
 
 from __future__ import annotations
 
 import io
 import threading
-from typing import Any
-
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from bot.services.cohort_stats import CohortStats
 from bot.views.formatting import plural
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 3.4, 100
 PHASE_COLOUR = "#4C72B0"
@@ -56,6 +57,10 @@ def chart_alt(stats: CohortStats) -> str:
 
 
 def render_cohort_chart(stats: CohortStats) -> bytes:
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     with _RENDER_LOCK, matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
         FigureCanvasAgg(figure)

@@ -98,7 +98,8 @@ async def test_a_cloudflare_429_is_retry_after_not_a_crash(
 ) -> None:
     fake_discord.fail("POST", rf"/channels/{A_SPRING}/messages", 429, retry_after=7.0, via=False)
     result = await discord_service.outbox.post(channel(A_SPRING), NUDGE)
-    assert result == RetryAfter(7.0, "Discord rate limit on post to channel " + str(A_SPRING))
+    what = f"Discord rate limit on post to channel {A_SPRING}"
+    assert result == RetryAfter(7.0, what, rate_limited=True)
 
 
 async def test_a_discord_outage_is_retry_after(

@@ -109,7 +109,7 @@ async def test_429_becomes_retry_after_with_slacks_seconds(
     outbox: SlackOutbox, fake_slack: FakeSlack, method: str
 ) -> None:
     fake_slack.rate_limit(method, retry_after=42)
-    assert await outbox.send_dm(ADA, NUDGE) == RetryAfter(42.0, reason="rate limited")
+    assert await outbox.send_dm(ADA, NUDGE) == RetryAfter(42.0, "rate limited", rate_limited=True)
 
 
 async def test_transient_slack_error_is_tried_again_later(

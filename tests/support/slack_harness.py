@@ -15,7 +15,7 @@ from aiohttp import web
 
 from adapters.platform_service import PlatformInputs
 from adapters.slack_adapter.service import SlackService
-from app.serve import health_routes
+from app.probes import Readiness, probe_routes
 from bot.config import Settings
 from testkit.fake_slack import FakeSlack
 from testkit.slack_requests import (
@@ -155,13 +155,15 @@ async def start_fake_slack() -> FakeSlack:
 async def start_slack(inputs: PlatformInputs, fake: FakeSlack) -> SlackHarness:
     """What ``pivotbot serve`` does for Slack, on a free loopback port."""
     service = SlackService(inputs)
+    readiness = Readiness(inputs.lookups, [service])
     app = web.Application()
-    app.add_routes(health_routes(inputs.lookups))
+    app.add_routes(probe_routes(readiness))
     service.add_routes(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     await service.start()
+    readiness.started()
     port = runner.addresses[0][1]
     http = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
     return SlackHarness(fake, service, f"http://127.0.0.1:{port}", http, runner)

@@ -1,7 +1,7 @@
 """Every table, imported in one place so the metadata (and Alembic) sees them all."""
 
 from bot.db.models.buttons import ButtonArgs
-from bot.db.models.deliveries import Delivery
+from bot.db.models.deliveries import Delivery, SendBudget
 from bot.db.models.digests import DigestNote
 from bot.db.models.members import Member, Pause
 from bot.db.models.points import PointAward, Standing
@@ -25,6 +25,7 @@ __all__ = [
     "PointAward",
     "QuizAnswer",
     "QuizAttempt",
+    "SendBudget",
     "Standing",
     "Tenant",
 ]

@@ -17,7 +17,8 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        # Claims walk this in order and stop after one batch, however many rows wait.
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at", "id"),
         Index("ix_deliveries_kind_period", "kind", "period"),
     )
 
@@ -46,3 +47,21 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     platform_message_id: Mapped[str | None] = mapped_column(String(128))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SendBudget(Base):
+    """One send-rate cap's state: a platform's, or one tenant's on that platform.
+
+    It lives in the database so that every replica spends from the same budget: three
+    replicas with a cap of one message a second per workspace send one a second to it
+    together, not three.
+    """
+
+    __tablename__ = "send_budgets"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)  # "slack" or "tenant:42"
+    platform: Mapped[str] = mapped_column(String(16))
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
+    ready_at: Mapped[datetime] = mapped_column(UtcDateTime())  # when the next send may go
