@@ -72,22 +72,26 @@ class PivotCore:
         """The command's name (for the log and the metrics: never what the member wrote), how
         the answer went, and the answer."""
         command = UNKNOWN_COMMAND
+        context = of_invocation(inv)
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 spec, args = self.resolve(inv)
                 command = spec.name
-                with logging_as(of_invocation(inv, spec.name, args)):
+                # Once parsed, the log knows the command and which words to strike out.
+                context = of_invocation(inv, spec.name, args)
+                with logging_as(context):
                     return command, ReplyOutcome.OK, await self._run(spec, args, inv)
             except UsageError as exc:
                 return command, ReplyOutcome.USAGE_ERROR, Reply.error(one_line(str(exc)))
             except Exception as exc:
                 if lost_a_race(exc) and attempt < ATTEMPTS:
                     continue
-                fault = database_fault(exc)
-                if fault is None:
-                    return command, ReplyOutcome.BUG, self._bug(inv, command)
-                log.warning("database fault answering %s: %s", command, fault.name)
-                return command, ReplyOutcome.BUSY, Reply.error(fault.reply)
+                with logging_as(context):
+                    fault = database_fault(exc)
+                    if fault is None:
+                        return command, ReplyOutcome.BUG, self._bug(inv, command)
+                    log.warning("database fault answering %s: %s", command, fault.name)
+                    return command, ReplyOutcome.BUSY, Reply.error(fault.reply)
         raise AssertionError("unreachable")
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
