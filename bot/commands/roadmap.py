@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
+from bot.commands.web_pages import roadmap_link
 from bot.messages import Invocation, Reply
 from bot.services.snapshot import Snapshot, load_snapshot
 from bot.views.roadmap import milestone_detail_reply, roadmap_reply
@@ -40,7 +41,10 @@ def _unknown(key: str, snapshot: Snapshot) -> str:
 async def roadmap(inv: Invocation, ctx: Context) -> Reply:
     del inv
     member, cohort = ctx.joined()
-    return roadmap_reply(await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now))
+    reply = roadmap_reply(await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now))
+    if cohort.archived_at is not None:
+        return reply  # an archived cohort's pages are closed, so no link that would not open
+    return Reply.of(*reply.blocks, await roadmap_link(ctx, member, cohort))
 
 
 SPECS = (
