@@ -74,11 +74,13 @@ class PivotCore:
         """The command's name (for the log and the metrics: never what the member wrote), how
         the answer went, and the answer."""
         command = UNKNOWN_COMMAND
+        context = of_invocation(inv)
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 spec, args = self.resolve(inv)
                 command = spec.name
-                with logging_as(of_invocation(inv, spec.name, args)):
+                context = of_invocation(inv, spec.name, args)
+                with logging_as(context):
                     return command, ReplyOutcome.OK, await self._run(spec, args, inv)
             except UsageError as exc:
                 return command, ReplyOutcome.USAGE_ERROR, Reply.error(one_line(str(exc)))
@@ -87,7 +89,9 @@ class PivotCore:
                     continue
                 fault = database_fault(exc)
                 if fault is None:
-                    return command, ReplyOutcome.BUG, self._bug(inv, command)
+                    # Logged as the command it was, with its parsed words to strike out.
+                    with logging_as(context):
+                        return command, ReplyOutcome.BUG, self._bug(inv, command)
                 log.warning("database fault answering %s: %s", command, fault.name)
                 return command, ReplyOutcome.BUSY, Reply.error(fault.reply)
         raise AssertionError("unreachable")
