@@ -15,8 +15,10 @@ from bot.config import Settings
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import WebLink, WebLinkSecret
+from bot.messages import Link, Reply, Section
 from bot.page_access import PageRefused, PageShown
 from bot.pages import DashboardPage, RoadmapPage
+from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.web_links import signing_key
 from testkit.driver import BotDriver
 from tests.support.web_pages import link_of, page_client, path_of
@@ -365,3 +367,9 @@ def test_public_url_defaults_to_localhost_on_port_and_drops_a_trailing_slash() -
 def test_bad_web_page_settings_stop_the_start_with_a_reason(name: str, value: object) -> None:
     with pytest.raises(ValueError, match=name):
         Settings(_env_file=None, **{name: value})  # type: ignore[call-arg]
+
+
+def test_a_link_survives_the_outbox_and_the_request_log() -> None:
+    reply = Reply.of(Section("Your page."), Link("Open my roadmap", "https://x.org/p/a", "a"))
+    assert reply_from_dict(reply_to_dict(reply)) == reply
+    assert reply.text == "Your page.\nOpen my roadmap: https://x.org/p/a"
