@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import hmac
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -217,6 +219,45 @@ async def test_an_admin_who_lost_the_role_is_refused_the_dashboard(bot: BotDrive
         response = await client.get(f"/p/{token}")
         assert response.status == 410
         assert "no longer works" in await response.text()
+
+
+async def test_a_member_who_left_the_cohort_has_no_roadmap_page(bot: BotDriver) -> None:
+    await _joined(bot)
+    token = await _roadmap_token(bot)
+    assert not (await bot.say("/pivot leave", as_="grace")).is_error
+    refused = await bot.core.open_page(token)
+    assert isinstance(refused, PageRefused)
+    assert refused.status == 410
+
+
+async def test_deleting_a_links_row_revokes_it(bot: BotDriver) -> None:
+    await _joined(bot)
+    token = await _roadmap_token(bot)
+    async with bot.core.sessions() as session, session.begin():
+        await session.execute(delete(WebLink))
+    async with page_client(bot.core) as client:
+        response = await client.get(f"/p/{token}")
+        assert response.status == 410
+        assert "grace" not in await response.text()
+
+
+async def test_a_database_gone_from_under_the_server_is_a_503_page(
+    bot: BotDriver, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("a deleted database file is SQLite's")
+    await _joined(bot)
+    token = await _roadmap_token(bot)
+    database = make_url(database_url).database
+    assert database
+    path = Path(database)
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    async with page_client(bot.core) as client:
+        response = await client.get(f"/p/{token}")
+        assert response.status == 503
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "Try again in a minute" in await response.text()
 
 
 class _PlatformAdmins:
