@@ -7,6 +7,8 @@ re-checks, then the page's data, in one read transaction), and a GET of the page
 HTTP through the real routes (rendering and headers included).
 
     .venv/bin/python bench/web_links.py [--db URL] [--members N] [--samples N]
+
+``--db`` is migrated and seeded, so give it a database of its own.
 """
 
 from __future__ import annotations
