@@ -14,6 +14,7 @@ import signal
 
 from aiohttp import web
 
+from adapters.web_pages.routes import web_page_routes
 from app.composition import build_runtime, due_jobs, migrate_async
 from app.metrics import PrometheusTelemetry, metrics_routes
 from app.platforms import build_services
@@ -36,6 +37,7 @@ async def serve(settings: Settings) -> int:
     app = web.Application()
     app.add_routes(probe_routes(readiness))
     app.add_routes(metrics_routes(telemetry, runtime.core.sessions, runtime.core.clock))
+    app.add_routes(web_page_routes(runtime.core))
     for service in services:
         service.add_routes(app)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=REQUESTS_GRACE_SECONDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,13 @@ class Settings(BaseSettings):
     # renews its leases; a dead one's deliveries go to the others once this passes.
     delivery_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
 
+    # The web pages: where `pivotbot serve` is reached from a browser (default
+    # http://localhost:<PORT>), the key that signs their links (unset: one is made and kept in
+    # the database, so every replica signs alike) and how many days a link works.
+    public_url: str = ""
+    web_link_secret: str | None = None
+    web_link_days: int = Field(default=7, ge=1, le=366)
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -62,6 +70,28 @@ class Settings(BaseSettings):
                 f"unknown timezone {value!r}; expected an IANA name like Europe/Berlin"
             )
         return known
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        """Links are this base plus a path, so a trailing slash would double up."""
+        value = value.strip().rstrip("/")
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"expected an http(s) URL like https://pivot.example.org, not {value[:80]!r}"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError("expected a base URL without ?query or #fragment")
+        return value
+
+    @model_validator(mode="after")
+    def _default_public_url(self) -> Settings:
+        if not self.public_url:
+            self.public_url = f"http://localhost:{self.port}"
+        return self
 
     @field_validator("discord_guild_ids")
     @classmethod
@@ -116,6 +146,7 @@ class Settings(BaseSettings):
         "discord_token",
         "discord_api_url",
         "discord_shard_count",
+        "web_link_secret",
         mode="before",
     )
     @classmethod

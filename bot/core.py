@@ -27,9 +27,11 @@ from bot.db.base import column_length
 from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.log_context import logging_as, of_invocation
 from bot.messages import ArgValue, Invocation, Reply
+from bot.page_access import PageResult
 from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
 from bot.reply_codec import reply_from_dict, reply_to_dict
+from bot.services.page_opening import open_page
 from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
 from bot.telemetry import NoTelemetry, ReplyOutcome, Telemetry
 
@@ -93,6 +95,22 @@ class PivotCore:
                     log.warning("database fault answering %s: %s", command, fault.name)
                     return command, ReplyOutcome.BUSY, Reply.error(fault.reply)
         raise AssertionError("unreachable")
+
+    async def open_page(self, token: str) -> PageResult:
+        """A web page's link opened: the page, or why not (403 not ours, 410 no longer works).
+
+        One read transaction holds every check and the page, so a page never shows a member
+        forgotten between the check and the read. A fault reaches the caller, which answers
+        with an error status rather than a page.
+        """
+        async with self.sessions() as session, session.begin():
+            return await open_page(
+                session, self.settings, self.content, token, self.clock.now(), self._is_admin
+            )
+
+    async def _is_admin(self, platform: str, tenant_id: str, user_id: str) -> bool | None:
+        directory = self.directories.get(platform)
+        return None if directory is None else await directory.is_admin(tenant_id, user_id)
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
         """Find the spec and validated arguments, from free text or from typed options."""

@@ -164,6 +164,19 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link to open in a browser, such as a web page behind a signed link.
+
+    ``page_token`` is the page's token when the link opens one of pivotbot's own pages, so an
+    adapter with no browser at hand (the console) can save the page itself instead.
+    """
+
+    label: str
+    url: str
+    page_token: str | None = None
+
+
+@dataclass(frozen=True)
 class Divider:
     pass
 
@@ -174,7 +187,7 @@ class Mention:
     display_name: str
 
 
-Block = Header | Section | ProgressBar | Actions | Image | Attachment | Divider | Mention
+Block = Header | Section | ProgressBar | Actions | Image | Attachment | Link | Divider | Mention
 
 
 @dataclass(frozen=True)
@@ -250,6 +263,8 @@ def render_text(blocks: tuple[Block, ...]) -> str:
                 lines.append(f"(image: {alt})")
             case Attachment(filename=filename):
                 lines.append(f"(file: {filename})")
+            case Link(label=label, url=url):
+                lines.append(f"{label}: {url}")
             case Divider():
                 lines.append("—" * 20)
             case Mention(display_name=name):

@@ -72,3 +72,8 @@ class Directory(Protocol):
     async def user_name(self, tenant_id: str, user_id: str) -> str | None:
         """How the platform names this person, or None when it cannot say."""
         ...
+
+    async def is_admin(self, tenant_id: str, user_id: str) -> bool | None:
+        """Whether the platform makes this person an admin (a workspace admin, Manage Server),
+        or None when it cannot say; a web page asks again at every view."""
+        ...

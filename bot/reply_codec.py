@@ -13,6 +13,7 @@ from bot.messages import (
     Divider,
     Header,
     Image,
+    Link,
     Mention,
     ProgressBar,
     Reply,
@@ -65,6 +66,8 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
                 "content": _b64(content),
                 "mime": mime,
             }
+        case Link(label=label, url=url, page_token=token):
+            return {"type": "link", "label": label, "url": url, "page_token": token}
         case Divider():
             return {"type": "divider"}
         case Mention(user_id=user_id, display_name=name):
@@ -102,6 +105,8 @@ def _block_from_dict(data: dict[str, Any]) -> Block:
         )
     if kind == "attachment":
         return Attachment(data["filename"], _unb64(data["content"]) or b"", data.get("mime", ""))
+    if kind == "link":
+        return Link(str(data["label"]), str(data["url"]), data.get("page_token"))
     if kind == "divider":
         return Divider()
     if kind == "mention":

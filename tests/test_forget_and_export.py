@@ -78,7 +78,8 @@ async def _leave_a_trace_everywhere(
 ) -> None:
     """Zebedee joins, checks in naming himself, ships, pauses, starts a quiz, has a nudge
     bounce (so the admins' digest names him), is on a weekly post and is made a cohort admin
-    (the reply olga keeps for retries names him)."""
+    (the reply olga keeps for retries names him), and asks for links to his roadmap and, as an
+    admin, the cohort's dashboard."""
     jobs = DueJobs(bot.core.sessions, bot.clock, content, {CONSOLE: outbox})
     assert "Welcome" in (await _say(bot, "/pivot join spring track fast level senior")).text
     await _say(bot, f"/pivot checkin 6h {NAME} wrote the notes API tests | none")
@@ -99,6 +100,8 @@ async def _leave_a_trace_everywhere(
     assert NAME in posted  # the weekly post and olga's digest named him
     added = await bot.say(f"/pivot cohort admin add <@{USER_ID}> spring", as_="olga")
     assert f"{NAME} is now an admin of cohort spring" in added.text, added.text
+    assert "Open my roadmap" in (await _say(bot, "/pivot roadmap")).text
+    assert "Open the dashboard" in (await _say(bot, "/pivot cohort dashboard spring")).text
 
 
 async def _rows_naming_him(bot: BotDriver) -> list[str]:

@@ -230,6 +230,7 @@ async def test_last_weeks_check_in_milestones_roadmap_and_history_read_the_same_
         "· Phase 4: Portfolio and job search",
     ]
     assert sum(line.startswith("Checkpoint: ") for line in roadmap.lines) == 4
+    assert roadmap.links == ("Open my roadmap",)
     assert history.lines[1:] == (
         "2026-W50 · 4h — wrote tests for the service",
         "2026-W49 · 6h — read the team's flask service",

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from adapters.console_adapter.demo import TENANT
 from adapters.console_adapter.outbox import ConsoleOutbox
+from adapters.console_adapter.pages import save_linked_pages
 from adapters.console_adapter.render import render_reply
 from bot.bug_reply import bug_line
 from bot.clock import ManualClock
@@ -83,7 +84,8 @@ class ConsoleSession:
         )
         reply = await self.core.answer(inv)
         self.last_reply = reply
-        return render_reply(reply, self.out_dir)
+        saved = await save_linked_pages(self.core, reply, self.out_dir)
+        return "\n".join([render_reply(reply, self.out_dir), *saved])
 
     async def _console_command(self, text: str) -> str:
         word, _, rest = text.partition(" ")

@@ -15,7 +15,7 @@ import discord
 
 from adapters.discord_adapter import limits
 from adapters.discord_adapter.custom_ids import BUTTON, BUTTON_TEMPLATE, ActionId, action_id
-from bot.messages import DISCORD, Actions, ArgValue, Block, Button
+from bot.messages import DISCORD, Actions, ArgValue, Block, Button, Link
 from bot.platform_records import PlatformRecords
 
 STYLES = {
@@ -73,6 +73,25 @@ def button_rows(blocks: Sequence[Block]) -> list[list[Button]]:
         flat = [b for row in rows for b in row][: limits.VIEW_ITEMS]
         rows = [flat[i : i + limits.ROW_ITEMS] for i in range(0, len(flat), limits.ROW_ITEMS)]
     return rows
+
+
+def link_buttons(blocks: Sequence[Block], view: discord.ui.View | None) -> discord.ui.View | None:
+    """Each ``Link`` as a link-style button on its own row after the others; Discord opens it
+    in the browser and sends the bot nothing. One that does not fit stays in the text."""
+    for block in blocks:
+        if not isinstance(block, Link) or not block.url.startswith(("https://", "http://")):
+            continue
+        if len(block.url) > limits.LINK_URL:
+            continue
+        view = view or discord.ui.View(timeout=None)
+        if len(view.children) >= limits.VIEW_ITEMS:
+            break
+        label = limits.fit(block.label, limits.BUTTON_LABEL)
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            style=discord.ButtonStyle.link, url=block.url, label=label
+        )
+        view.add_item(button)
+    return view
 
 
 class ButtonIds:

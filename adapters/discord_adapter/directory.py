@@ -71,6 +71,17 @@ class DiscordDirectory:
             return None
         return fetched.display_name
 
+    async def is_admin(self, tenant_id: str, user_id: str) -> bool | None:
+        """Manage Server, as the guild's member list in the gateway's cache says; a member the
+        cache does not hold cannot be judged here."""
+        if not (tenant_id.isdigit() and user_id.isdigit()):
+            return None
+        guild = self._client.get_guild(int(tenant_id))
+        member = guild.get_member(int(user_id)) if guild is not None else None
+        if member is None:
+            return None
+        return member.guild_permissions.manage_guild
+
     async def _problem(self, tenant_id: str, channel_id: str) -> str | None:
         if not channel_id.isdigit():
             return f"`{channel_id[:40]}` isn't a Discord channel; pick one from the list."

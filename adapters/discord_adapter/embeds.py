@@ -22,6 +22,7 @@ from bot.messages import (
     Divider,
     Header,
     Image,
+    Link,
     Mention,
     ProgressBar,
     Reply,
@@ -33,7 +34,7 @@ from bot.messages import (
 MAX_FILES = 10
 FULL_TEXT_FILE = "pivotbot-reply.txt"
 DIVIDER = "─" * 20
-_PLAIN_BLOCKS = (Actions, Attachment, Mention)
+_PLAIN_BLOCKS = (Actions, Attachment, Link, Mention)
 
 
 @dataclass
@@ -126,6 +127,8 @@ def _embed(blocks: Sequence[Block]) -> discord.Embed | None:
                 lines.append(DIVIDER)
             case Mention(user_id=user_id):
                 lines.append(f"<@{user_id}>")
+            case Link(label=label, url=url):
+                lines.append(f"[{label}]({url})")
             case Image(alt=alt, url=url, filename=filename, png_bytes=png):
                 if not image_set and (png is not None or url):
                     embed.set_image(url=f"attachment://{filename}" if png is not None else url)

@@ -19,6 +19,7 @@ ROW_ITEMS = 5
 ROWS = 5
 BUTTON_LABEL = 80
 CUSTOM_ID = 100
+LINK_URL = 512  # a link button's url
 
 COMMAND_DESCRIPTION = 100
 COMMAND_CHARACTERS = 8000  # names, descriptions and choices of a command and all it holds

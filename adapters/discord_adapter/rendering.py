@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord_adapter.buttons import ButtonIds
+from adapters.discord_adapter.buttons import ButtonIds, link_buttons
 from adapters.discord_adapter.embeds import layout
 from bot.messages import Reply
 
@@ -44,4 +44,5 @@ class Renderer:
         """``in_dm`` makes every button carry its guild, since a DM has none of its own."""
         parts = layout(reply)
         view = await self._buttons.view(reply.blocks, tenant_id, in_dm) if tenant_id else None
+        view = link_buttons(reply.blocks, view)
         return OutgoingMessage(parts.content, parts.embed, view, parts.files, reply.ephemeral)

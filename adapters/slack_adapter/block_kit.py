@@ -29,6 +29,7 @@ from bot.messages import (
     Divider,
     Header,
     Image,
+    Link,
     Mention,
     ProgressBar,
     Reply,
@@ -46,6 +47,7 @@ FIELDS = 10
 FIELD_TEXT = 2000
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
+BUTTON_URL = 3000
 ACTIONS_ELEMENTS = 25
 IMAGE_ALT = 2000
 IMAGE_URL = 3000
@@ -141,6 +143,8 @@ def _render(block: Block, numbers: Iterator[int]) -> list[Json]:
             return [_context(f"📎 {filename}: {alt}" if png is not None else alt or filename)]
         case Attachment(filename=filename):
             return [_context(f"📎 {filename}")]
+        case Link(label=label, url=url):
+            return _link(label, url)
         case Divider():
             return [{"type": "divider"}]
         case Mention(user_id=user_id, display_name=name):
@@ -187,6 +191,20 @@ def _actions(buttons: tuple[Button, ...], numbers: Iterator[int]) -> list[Json]:
         for start in range(0, len(elements), ACTIONS_ELEMENTS)
     ]
     return rendered + _sections("\n".join(as_text))
+
+
+def _link(label: str, url: str) -> list[Json]:
+    """A url button, which opens the link in the browser; Slack still sends the press, which
+    the app acknowledges and ignores. A URL Slack would refuse is shown as text instead."""
+    if not url.startswith(("https://", "http://")) or units(url) > BUTTON_URL:
+        return _sections(f"{label}: {url}")
+    button: Json = {
+        "type": "button",
+        "text": _plain(fit(label.strip() or "Open", BUTTON_TEXT)),
+        "action_id": f"link.{secrets.token_hex(4)}",
+        "url": url,
+    }
+    return [{"type": "actions", "elements": [button]}]
 
 
 def _usable_url(image: Image) -> bool:

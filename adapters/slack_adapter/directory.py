@@ -35,6 +35,13 @@ class SlackDirectory:
         name = (await self._people.lookup(client, tenant_id, user_id)).display_name
         return None if name == user_id else name
 
+    async def is_admin(self, tenant_id: str, user_id: str) -> bool | None:
+        """A workspace admin or owner, as ``users.info`` says (cached a few minutes)."""
+        client = await self._client(tenant_id)
+        if client is None:
+            return None
+        return (await self._people.lookup(client, tenant_id, user_id)).is_admin
+
     async def channel_problem(self, tenant_id: str, channel_id: str) -> str | None:
         client = await self._client(tenant_id)
         if client is None:

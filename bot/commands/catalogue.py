@@ -24,6 +24,7 @@ from bot.commands import (
     quizzes,
     roadmap,
     status,
+    web_pages,
 )
 from bot.commands.spec import Registry
 
@@ -48,6 +49,7 @@ FAMILIES = (
     cohort_quiz,
     cohort_insights,
     cohort_followup,
+    web_pages,
 )
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
-from bot.messages import Invocation, Reply
+from bot.commands.web_pages import roadmap_link
+from bot.messages import Actions, Invocation, Reply
 from bot.services.snapshot import Snapshot, load_snapshot
 from bot.views.roadmap import milestone_detail_reply, roadmap_reply
 from bot.views.status import milestones_reply
@@ -40,7 +41,14 @@ def _unknown(key: str, snapshot: Snapshot) -> str:
 async def roadmap(inv: Invocation, ctx: Context) -> Reply:
     del inv
     member, cohort = ctx.joined()
-    return roadmap_reply(await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now))
+    reply = roadmap_reply(await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now))
+    if cohort.archived_at is not None:
+        return reply  # an archived cohort's pages are closed, so no link that would not open
+    link = await roadmap_link(ctx, member, cohort)
+    blocks = reply.blocks
+    if blocks and isinstance(blocks[-1], Actions):  # the buttons stay last
+        return Reply.of(*blocks[:-1], link, blocks[-1])
+    return Reply.of(*blocks, link)
 
 
 SPECS = (

@@ -27,9 +27,11 @@ from bot.db.models import (
     Delivery,
     HandledRequest,
     Member,
+    WebLink,
 )
 from bot.messages import Reply, Section
 from bot.reply_codec import reply_to_dict
+from bot.services.web_links import forget_links
 
 DELETED_USER = "deleted-user"
 # What a retried request gets once its stored reply named someone who has since been forgotten.
@@ -75,6 +77,8 @@ async def forget_user(session: AsyncSession, tenant_id: int, user_id: str, now: 
     await session.execute(
         delete(Delivery).where(Delivery.tenant_id == tenant_id, Delivery.target_user_id == user_id)
     )
+    await session.execute(delete(WebLink).where(WebLink.member_id.in_(member_ids)))
+    await forget_links(session, tenant_id, user_id)
     await session.execute(
         delete(Member).where(Member.tenant_id == tenant_id, Member.user_id == user_id)
     )

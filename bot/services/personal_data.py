@@ -25,6 +25,7 @@ from bot.db.models import (
     QuizAnswer,
     QuizAttempt,
     Standing,
+    WebLink,
 )
 
 Exporter = Callable[[AsyncSession, Member], Awaitable[list[dict[str, Any]]]]
@@ -246,6 +247,32 @@ async def _stored_replies(session: AsyncSession, member: Member) -> list[dict[st
     ]
 
 
+async def _web_links(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    """Links to web pages made for them: which page and until when, never the link itself,
+    which is a key and does not belong in a file that may be passed around."""
+    rows = await session.scalars(
+        select(WebLink)
+        .where(
+            WebLink.tenant_id == member.tenant_id,
+            or_(WebLink.member_id == member.id, WebLink.asked_by == member.user_id),
+        )
+        .order_by(WebLink.created_at, WebLink.id)
+    )
+    cohorts = {
+        c.id: c.name
+        for c in await session.scalars(select(Cohort).where(Cohort.tenant_id == member.tenant_id))
+    }
+    return [
+        {
+            "page": r.kind,
+            "cohort": cohorts.get(r.cohort_id),
+            "made_at": r.created_at.isoformat(),
+            "expires_at": r.expires_at.isoformat(),
+        }
+        for r in rows
+    ]
+
+
 @dataclass(frozen=True)
 class ExportPart:
     """One part of the export and the tables it reads, so a test can tell that every table
@@ -268,6 +295,7 @@ EXPORT_PARTS = (
     ExportPart("audit", ("audit_log",), _audit),
     ExportPart("stored_replies", ("handled_requests",), _stored_replies),
     ExportPart("admin_digest_notes", ("digest_notes",), _digest_notes),
+    ExportPart("web_links", ("web_links",), _web_links),
 )
 
 

@@ -19,6 +19,7 @@ from bot.messages import (
     Divider,
     Header,
     Image,
+    Link,
     Mention,
     ProgressBar,
     Reply,
@@ -50,6 +51,13 @@ blocks: st.SearchStrategy[Block] = st.one_of(
     st.builds(Attachment, st.from_regex(r"[a-z]{1,10}\.json", fullmatch=True), st.binary()),
     st.just(Divider()),
     st.builds(Mention, st.from_regex(r"[0-9]{17,19}", fullmatch=True), text),
+    st.builds(
+        Link,
+        any_text,
+        st.one_of(
+            st.just("http://localhost:3000/p/abc"), st.builds("https://x.org/{}".format, text)
+        ),
+    ),
 )
 
 
@@ -85,7 +93,10 @@ def assert_discord_accepts(message: OutgoingMessage) -> None:
         items = [c for row in rows for c in row["components"]]
         assert all(1 <= len(row["components"]) <= 5 for row in rows)
         assert len(items) <= 25
-        ids = [c["custom_id"] for c in items]
+        links = [c for c in items if c["style"] == discord.ButtonStyle.link.value]
+        assert all(c["url"].startswith(("https://", "http://")) for c in links)
+        assert all(len(c["url"]) <= 512 for c in links)
+        ids = [c["custom_id"] for c in items if c not in links]
         assert all(len(i) <= 100 for i in ids)
         assert len(set(ids)) == len(ids)
         assert all(1 <= len(c["label"]) <= 80 for c in items)

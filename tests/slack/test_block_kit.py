@@ -19,6 +19,7 @@ from bot.messages import (
     Divider,
     Header,
     Image,
+    Link,
     Mention,
     ProgressBar,
     Reply,
@@ -32,6 +33,7 @@ SECTION_TEXT, FIELDS, FIELD_TEXT = 3000, 10, 2000
 HEADER_TEXT, BUTTON_TEXT, BUTTON_VALUE, ACTION_ID, BLOCK_ID = 150, 75, 2000, 255, 255
 ACTIONS_ELEMENTS, CONTEXT_ELEMENTS, IMAGE_ALT, IMAGE_URL = 25, 10, 2000, 3000
 MESSAGE_TEXT = 40_000
+BUTTON_URL = 3000
 MENTION = re.compile(r"<@[UW][A-Z0-9]+>")
 
 
@@ -74,6 +76,13 @@ blocks = st.one_of(
     st.builds(Attachment, st.text(min_size=1, max_size=40), st.binary(max_size=20)),
     st.just(Divider()),
     st.builds(Mention, st.one_of(st.just("U024BE7LH"), st.text(max_size=20)), texts),
+    st.builds(
+        Link,
+        texts,
+        st.one_of(
+            st.just("http://localhost:3000/p/abc"), st.builds("https://x.org/{}".format, texts)
+        ),
+    ),
 )
 replies = st.builds(
     Reply,
@@ -121,6 +130,10 @@ def check_blocks(rendered: list[dict[str, Any]], limit: int, source: Reply) -> N
                     assert units(button.get("value", "")) <= BUTTON_VALUE
                     assert button.get("style", "primary") in ("primary", "danger")
                     action_ids.append(button["action_id"])
+                    if "url" in button:  # a link: opened by Slack, pressing runs nothing
+                        assert button["url"].startswith(("https://", "http://"))
+                        assert units(button["url"]) <= BUTTON_URL
+                        continue
                     decoded = decode(button)
                     assert decoded is not None
                     command, args = decoded
@@ -198,3 +211,13 @@ def test_home_tab_too_long_for_blocks_shows_the_text() -> None:
     blocks = surface_blocks(reply)
     assert len(blocks) == 1
     assert blocks[0]["text"]["text"].startswith("h0\nh1\nh2")
+
+
+def test_a_link_is_a_url_button_and_one_slack_would_refuse_is_text() -> None:
+    url = "https://pivot.example.org/p/abc"
+    [block] = message(Reply.of(Link("Open my roadmap", url))).blocks
+    [button] = block["elements"]
+    assert (button["text"]["text"], button["url"]) == ("Open my roadmap", url)
+    long = "https://pivot.example.org/" + "a" * 3000
+    shown = message(Reply.of(Link("Open", long))).blocks
+    assert {b["type"] for b in shown} == {"section"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -139,3 +140,21 @@ async def test_jobs_run_due_delivers_nudges_as_conversations_open_and_post_messa
     posts = [c for c in fake_slack.calls_to("chat.postMessage") if "check-in" in str(c.args)]
     assert len(posts) == 1
     assert "how did last week" in str(posts[0].args["text"])  # Monday: the week just ended
+
+
+async def test_pivotbot_serve_opens_the_dashboard_link_it_gave(
+    served: str, fake_slack: FakeSlack
+) -> None:
+    """The link starts with PUBLIC_URL's default, http://localhost:<PORT>, where serve is."""
+    await pivot(served, fake_slack, "cohort create spring", user="UOLGA")
+    text = await pivot(served, fake_slack, "cohort dashboard", user="UOLGA")
+    port = served.rsplit(":", 1)[1]
+    match = re.search(rf"http://localhost:{port}(/p/\S+)", text)
+    assert match is not None, text
+    async with aiohttp.ClientSession() as http:
+        async with http.get(served + match[1]) as page:
+            assert page.status == 200
+            assert "spring" in await page.text()
+            assert page.headers["X-Frame-Options"] == "DENY"
+        async with http.get(served + "/p/" + "x" * 22 + ".abc." + "y" * 43) as forged:
+            assert forged.status == 403

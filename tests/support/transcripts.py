@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = "<!-- transcript -->"
+# A web page's link is random and signed, so the README shows it as ``/p/<link>``.
+_PAGE_LINK = re.compile(r"(/p/)[A-Za-z0-9_-]{16,32}\.[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}")
 _BLOCK = re.compile(re.escape(MARKER) + r"\n```console\n(.*?)```", re.DOTALL)
 
 
@@ -57,7 +59,11 @@ def replay(transcript: Transcript, workdir: Path) -> str:
     )
     if result.returncode != 0:
         raise AssertionError(f"console exited {result.returncode}: {result.stderr[-2000:]}")
-    return result.stdout
+    return normalise_links(result.stdout)
+
+
+def normalise_links(output: str) -> str:
+    return _PAGE_LINK.sub(r"\1<link>", output)
 
 
 def refresh(readme_path: Path) -> None:

@@ -9,6 +9,7 @@ from bot.db.models.progress import Checkin, MilestoneProgress
 from bot.db.models.quizzes import QuizAnswer, QuizAttempt
 from bot.db.models.records import AuditEntry, HandledRequest
 from bot.db.models.tenancy import Cohort, CohortAdmin, Tenant
+from bot.db.models.web_links import WebLink, WebLinkSecret
 
 __all__ = [
     "AuditEntry",
@@ -28,4 +29,6 @@ __all__ = [
     "SendBudget",
     "Standing",
     "Tenant",
+    "WebLink",
+    "WebLinkSecret",
 ]
