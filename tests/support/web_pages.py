@@ -22,7 +22,9 @@ COHORT = "spring"
 ADMIN = "olga"
 
 
-async def seed_cohort(bot: BotDriver, content: ContentLibrary, weeks: int = 12) -> None:
+async def seed_cohort(
+    bot: BotDriver, content: ContentLibrary, weeks: int = 12, *, create: bool = True
+) -> None:
     """``weeks`` weeks of a cohort of six, one command at a time as members would type them.
 
     - ada checks in every week, does phase 1's milestones and passes its gate;
@@ -32,8 +34,9 @@ async def seed_cohort(bot: BotDriver, content: ContentLibrary, weeks: int = 12) 
     - kim and raj share a blocker, and kim's confidence stays low;
     - zoe joins and never checks in.
     """
-    reply = await bot.say(f"/pivot cohort create {COHORT} #pivot-{COHORT}", as_=ADMIN)
-    assert not reply.is_error, reply.text
+    if create:
+        reply = await bot.say(f"/pivot cohort create {COHORT} #pivot-{COHORT}", as_=ADMIN)
+        assert not reply.is_error, reply.text
     for name in ("ada", "grace", "bob", "lin", "kim", "raj", "zoe"):
         reply = await bot.say(f"/pivot join {COHORT}", as_=name)
         assert not reply.is_error, reply.text
@@ -69,7 +72,7 @@ async def _checkin(bot: BotDriver, name: str, text: str) -> None:
     assert not reply.is_error, reply.text
 
 
-async def _cohort(bot: BotDriver, session: AsyncSession, name: str) -> Cohort:
+async def cohort_named(bot: BotDriver, session: AsyncSession, name: str) -> Cohort:
     cohort = await session.scalar(
         select(Cohort)
         .join(Tenant, Tenant.id == Cohort.tenant_id)
@@ -81,14 +84,14 @@ async def _cohort(bot: BotDriver, session: AsyncSession, name: str) -> Cohort:
 
 async def dashboard_of(bot: BotDriver, cohort_name: str = COHORT) -> DashboardPage:
     async with bot.core.sessions() as session, session.begin():
-        cohort = await _cohort(bot, session, cohort_name)
+        cohort = await cohort_named(bot, session, cohort_name)
         roadmap = bot.core.content.roadmap(cohort.roadmap_key)
         return await dashboard_page(session, cohort, roadmap, bot.clock.now())
 
 
 async def roadmap_of(bot: BotDriver, user: str, cohort_name: str = COHORT) -> RoadmapPage:
     async with bot.core.sessions() as session, session.begin():
-        cohort = await _cohort(bot, session, cohort_name)
+        cohort = await cohort_named(bot, session, cohort_name)
         member = await session.scalar(
             select(Member).where(Member.cohort_id == cohort.id, Member.user_id == user)
         )
