@@ -110,7 +110,7 @@ def column_chart(
 ) -> Chart:
     """Vertical bars from a zero line with ``top`` at the top. With every column labelled,
     each bar also shows its value; in a long series only every ``label_every``-th is named."""
-    left, bottom, head, right = 48, 40, 20, 8
+    left, bottom, head, right = 58, 40, 20, 22
     plot_w, plot_h = WIDTH - left - right, height - bottom - head
     base = head + plot_h
     slot = plot_w / max(len(columns), 1)
@@ -163,7 +163,7 @@ def timeline(
 ) -> Chart:
     """The phases end to end in proportion to their months, with a marker where one stands
     (``position`` in months from the start; None draws no marker)."""
-    height, left, bar_y, bar_h = 116, 8, 44, 30
+    height, left, bar_y, bar_h = 122, 8, 50, 30
     total = sum(s.months for s in segments) or 1
     scale = (WIDTH - 2 * left) / total
     shapes: list[Shape] = []
@@ -180,9 +180,9 @@ def timeline(
         anchor: Literal["start", "middle", "end"] = (
             "start" if px < WIDTH * 0.2 else "end" if px > WIDTH * 0.8 else "middle"
         )
-        shapes.append(Line(px, 22, px, bar_y + bar_h + 4, "marker"))
-        shapes.append(Dot(px, 22, 6, "marker-dot", "position"))
-        shapes.append(Label(px, 10, position_label, "marker-label", anchor))
+        shapes.append(Line(px, 30, px, bar_y + bar_h + 4, "marker"))
+        shapes.append(Dot(px, 30, 6, "marker-dot", "position"))
+        shapes.append(Label(px, 19, position_label, "marker-label", anchor))
     return Chart(chart_id, title, summary, height, tuple(shapes), table)
 
 

@@ -57,9 +57,17 @@ def pace_chart(page: DashboardPage) -> Chart:
     top = max((b.count for b in bands), default=0) or 1
     return column_chart(
         "pace-chart",
-        "Pace against plan",
+        "Pace against plan, in weeks",
         summary,
-        [Column(b.label, b.count, str(b.count), f"bar {b.state.replace(' ', '-')}") for b in bands],
+        [
+            Column(
+                b.label.replace(" weeks", ""),
+                b.count,
+                str(b.count),
+                f"bar {b.state.replace(' ', '-')}",
+            )
+            for b in bands
+        ],
         Table(
             "Members per pace band",
             ("Pace", "Members"),
