@@ -85,6 +85,7 @@ class Chart:
     table: Table
     hatch: bool = False  # defines the pattern paused weeks are filled with
     width: int = WIDTH
+    legend: tuple[tuple[str, str], ...] = ()  # a fill's class and what it means, under the chart
 
 
 @dataclass(frozen=True)
@@ -208,12 +209,11 @@ def heat_map(
     table: Table,
 ) -> Chart:
     """Weeks as squares, one column per month (its weeks top to bottom) as a wall calendar
-    reads, with a legend of what each fill means."""
-    left, head, step = 8, 26, CELL + CELL_GAP
+    reads. The legend is drawn in HTML under the chart, where it wraps on a phone."""
+    left, head, step = 4, 22, CELL + CELL_GAP
     rows = max((c.row for c in cells), default=0) + 1
-    grid_h = head + rows * step
     shapes: list[Shape] = [
-        Label(left + i * step + CELL / 2, head - 9, text, anchor="middle")
+        Label(left + i * step + CELL / 2, head - 8, text, "month", "middle")
         for i, text in enumerate(column_labels)
     ]
     shapes.extend(
@@ -230,12 +230,18 @@ def heat_map(
         )
         for c in cells
     )
-    x = float(left)
-    for css, text in legend:
-        shapes.append(Rect(x, grid_h + 8, 16, 16, f"cell {css}", rx=3))
-        shapes.append(Label(x + 22, grid_h + 21, text))
-        x += 34 + 7 * len(text)
-    return Chart(chart_id, title, summary, grid_h + 36, tuple(shapes), table, hatch=True)
+    width = 2 * left + len(column_labels) * step - CELL_GAP
+    return Chart(
+        chart_id,
+        title,
+        summary,
+        head + rows * step,
+        tuple(shapes),
+        table,
+        hatch=True,
+        width=width,
+        legend=tuple(legend),
+    )
 
 
 def short_day(value: date) -> str:

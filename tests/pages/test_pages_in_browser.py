@@ -314,6 +314,19 @@ def test_a_refused_link_gets_a_page_that_says_what_to_do(
     _clean(tab, status)
 
 
+def test_the_dashboard_prints_its_figures_without_the_screen_furniture(tab: Any, site: Site):
+    _visit(tab, site, "dashboard")
+    tab.emulate_media(media="print")
+    assert not tab.locator(".masthead").is_visible()
+    assert tab.locator("#members-table").is_visible()
+    # A printout can't open <details>: the numbers behind each chart print as they are.
+    assert tab.locator("#weekly-chart table").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "dashboard.pdf"
+    tab.pdf(path=str(pdf), format="A4")
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("name", ["dashboard", "roadmap"])
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_screenshots_at_phone_and_desktop_widths(browser: Any, site: Site, name: str, width: int):

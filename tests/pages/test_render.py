@@ -167,7 +167,7 @@ class _Outline(HTMLParser):
         self.tables += tag == "table"
         self.captions += tag == "caption"
         self.unscoped_th += tag == "th" and "scope" not in found
-        if tag == "svg":
+        if tag == "svg" and found.get("aria-hidden") != "true":  # a legend's swatch is hidden
             self.svgs += 1
             assert found.get("role") == "img"
             assert found.get("aria-labelledby")
