@@ -288,9 +288,13 @@ def test_a_script_the_policy_does_not_name_is_blocked(tab: Any, site: Site):
 
 
 @pytest.mark.parametrize("name", ["dashboard", "roadmap", "tampered", "expired"])
-def test_no_serious_or_critical_accessibility_violations(tab: Any, site: Site, name: str):
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_no_serious_or_critical_accessibility_violations(
+    tab: Any, site: Site, name: str, width: int
+):
     from axe_playwright_python.sync_playwright import Axe
 
+    tab.set_viewport_size({"width": width, "height": 900})
     status = _visit(tab, site, name).status
     tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     results = Axe().run(tab)
