@@ -12,7 +12,7 @@ from adapters.console_adapter.demo import ensure_demo
 from adapters.console_adapter.session import ConsoleSession
 from bot.clock import ManualClock
 from bot.core import PivotCore
-from tests.support.web_pages import page_client, path_of
+from tests.support.page_links import page_client, path_of
 
 _LINK = re.compile(r"^Open the dashboard: (http://localhost:3000/p/\S+)$", re.MULTILINE)
 _OTHER_HOST = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)

@@ -23,7 +23,7 @@ from bot.pages import DashboardPage, RoadmapPage
 from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.web_links import signing_key
 from testkit.driver import BotDriver
-from tests.support.web_pages import link_of, page_client, path_of
+from tests.support.page_links import link_of, page_client, path_of
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

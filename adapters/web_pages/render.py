@@ -1,14 +1,29 @@
 """Pages to self-contained HTML: no asset from another host, inline styles and scripts allowed
-by their hashes in the Content-Security-Policy, never by ``unsafe-inline``."""
+by their hashes in the Content-Security-Policy, never by ``unsafe-inline``.
+
+The page has exactly one ``<style>`` and at most one ``<script>``, both read once from
+``assets/``; their hashes go out with the HTML, so the route's policy allows those two texts
+and nothing else. Templates autoescape everything a member wrote.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 from dataclasses import dataclass
-from html import escape
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from adapters.web_pages.dashboard_view import dashboard_context
+from adapters.web_pages.roadmap_view import roadmap_context
 from bot.pages import DashboardPage, RoadmapPage, WebPage
+from bot.views.formatting import day
+
+HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True)
@@ -22,34 +37,87 @@ def csp_hash(inline: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
 
 
-_STYLE = "body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a;background:#fff}"
+STYLE = (HERE / "assets" / "pages.css").read_text(encoding="utf-8")
+SORT_SCRIPT = (HERE / "assets" / "sort.js").read_text(encoding="utf-8")
 
 
-def _document(title: str, body: str) -> RenderedPage:
-    html = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body><main>{body}</main></body></html>"
+def _num(value: float) -> str:
+    """SVG coordinates, short: 12, 12.5, never 12.500000001."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _linkable(url: str) -> bool:
+    """Only web links become links; anything else a member wrote stays text."""
+    return url.lower().startswith(("https://", "http://"))
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    return RenderedPage(html=html, style_hashes=(csp_hash(_STYLE),))
+    env.filters["num"] = _num
+    env.filters["day"] = day
+    env.filters["linkable"] = _linkable
+    return env
+
+
+def _moment(value: datetime) -> str:
+    return f"{day(value)}, {value:%H:%M} {value.tzname() or 'UTC'}"
+
+
+def _render(template: str, *, title: str, script: bool, **context: Any) -> RenderedPage:
+    html = (
+        _environment()
+        .get_template(template)
+        .render(
+            title=title,
+            style=STYLE,
+            script=SORT_SCRIPT if script else "",
+            **context,
+        )
+    )
+    return RenderedPage(
+        html=html,
+        script_hashes=(csp_hash(SORT_SCRIPT),) if script else (),
+        style_hashes=(csp_hash(STYLE),),
+    )
 
 
 def render_page(page: WebPage) -> RenderedPage:
     if isinstance(page, DashboardPage):
-        rows = "".join(f"<tr><td>{escape(m.name)}</td></tr>" for m in page.members)
-        return _document(
-            f"{page.cohort_name} · cohort dashboard",
-            f'<h1>{escape(page.cohort_name)}</h1><table><thead><tr><th scope="col">Member'
-            f"</th></tr></thead><tbody>{rows}</tbody></table>",
+        return _render(
+            "dashboard.html.j2",
+            title=f"{page.cohort_name} · cohort dashboard",
+            script=True,
+            body_class="dashboard",
+            page=page,
+            generated=_moment(page.generated_at),
+            **dashboard_context(page),
         )
     assert isinstance(page, RoadmapPage)
-    return _document(
-        f"{page.member_name} · roadmap",
-        f"<h1>{escape(page.member_name)}'s roadmap</h1><p>{escape(page.cohort_name)}</p>",
+    return _render(
+        "roadmap.html.j2",
+        title=f"{page.member_name}'s roadmap",
+        script=False,
+        body_class="roadmap",
+        page=page,
+        generated=_moment(page.generated_at),
+        **roadmap_context(page),
     )
 
 
 def render_refusal(title: str, message: str) -> RenderedPage:
     """The page a link that no longer works gets: what happened and what to do, in one line."""
-    return _document(title, f"<h1>{escape(title)}</h1><p>{escape(message)}</p>")
+    return _render(
+        "refusal.html.j2",
+        title=title,
+        script=False,
+        body_class="refusal",
+        heading=title,
+        message=message,
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from bot.core import PivotCore
 from testkit.discord_payloads import ChannelRef
 from tests.support.discord_driver import A_SPRING, ADA, OLGA, Answer, DiscordDriver
-from tests.support.web_pages import page_client, path_of
+from tests.support.page_links import page_client, path_of
 
 LINK_STYLE = 5
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.core import PivotCore
 from testkit.slack_requests import button_press, next_id
+from tests.support.page_links import page_client, path_of
 from tests.support.slack_harness import SlackHarness, SlackReply
-from tests.support.web_pages import page_client, path_of
 
 
 def _url_button(reply: SlackReply, label: str) -> tuple[dict[str, Any], str]:
