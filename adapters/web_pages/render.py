@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from adapters.web_pages.dashboard_view import dashboard_context
 from adapters.web_pages.roadmap_view import roadmap_context
@@ -52,6 +53,15 @@ def _linkable(url: str) -> bool:
 
 
 @cache
+def _code_spans(text: str) -> Markup:
+    """Chat's `backticks` as <code>, so a command to type reads as one on the page too."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick stays as typed
+        return escape(text)
+    code = Markup("<code>{}</code>")
+    return Markup("").join(code.format(p) if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -63,6 +73,7 @@ def _environment() -> Environment:
     env.filters["num"] = _num
     env.filters["day"] = day
     env.filters["linkable"] = _linkable
+    env.filters["code_spans"] = _code_spans
     return env
 
 

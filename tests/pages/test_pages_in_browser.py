@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from sqlalchemy import func, select
 
-from adapters.web_pages.render import RenderedPage, render_page, render_refusal
+from adapters.web_pages.render import RenderedPage, render_page
+from adapters.web_pages.routes import page_response, web_page_routes
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content.loader import ContentLibrary
@@ -31,12 +33,13 @@ from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Checkin, Member, QuizAttempt
 from bot.domain.weeks import IsoWeek
+from bot.page_access import PageShown
 from bot.services.quizzes import FAILED, PASSED
 from testkit.driver import BotDriver
 from tests.conftest import START
 from tests.support.databases import copy_sqlite
-from tests.support.page_server import serving
-from tests.support.web_pages import COHORT, dashboard_of, roadmap_of, seed_cohort
+from tests.support.page_links import link_of, path_of
+from tests.support.web_pages import ADMIN, COHORT, seed_cohort
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright never fetches its own
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -68,50 +71,118 @@ class Facts:
 @dataclass(frozen=True)
 class Site:
     base: str
+    paths: dict[str, str]  # page name to the path of its link
     facts: Facts
     content: ContentLibrary
 
 
-async def _build(url: str, content: ContentLibrary) -> tuple[dict[str, RenderedPage], Facts]:
-    engine = create_engine(url)
-    clock = ManualClock(START)
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    core = PivotCore(
-        sessions=session_factory(engine), clock=clock, content=content, settings=settings
-    )
-    bot = BotDriver(core, clock, admins={"olga"})
-    try:
+async def _links(bot: BotDriver) -> dict[str, str]:
+    """The paths the browser opens, each from a link a real command gave.
+
+    Two links are spoiled on the way, as a member's might be: one for zoe, who then runs
+    ``forget``, and one for ada that is left to expire while the cohort lives another week.
+    """
+    old = link_of(await bot.say("/pivot roadmap", as_="ada"))
+    bot.advance(days=8)
+    zoe = link_of(await bot.say("/pivot roadmap", as_="zoe"))
+    await bot.say("/pivot forget confirm", as_="zoe")
+    dashboard = link_of(await bot.say(f"/pivot cohort dashboard {COHORT}", as_=ADMIN))
+    roadmap = link_of(await bot.say("/pivot roadmap", as_="ada"))
+    signed = path_of(dashboard.url)
+    # One character inside the signature changed: a link pivotbot never signed.
+    tampered = signed[:-10] + ("A" if signed[-10] != "A" else "B") + signed[-9:]
+    return {
+        "dashboard": signed,
+        "roadmap": path_of(roadmap.url),
+        "tampered": tampered,
+        "expired": path_of(old.url),
+        "forgotten": path_of(zoe.url),
+    }
+
+
+async def _facts(core: PivotCore, clock: ManualClock) -> Facts:
+    async with core.sessions() as session:
+        members = [
+            (name, phase)
+            for name, phase in await session.execute(
+                select(Member.display_name, Member.phase)
+                .where(Member.left_at.is_(None))
+                .order_by(func.lower(Member.display_name))
+            )
+        ]
+        groups = await session.execute(
+            select(QuizAttempt.phase, func.min(QuizAttempt.number, 3))
+            .where(QuizAttempt.status.in_((PASSED, FAILED)))
+            .distinct()
+        )
+        ada = select(Member.id).where(Member.user_id == "ada").scalar_subquery()
+        checkins = await session.scalar(
+            select(func.count()).select_from(Checkin).where(Checkin.member_id == ada)
+        )
+        attempts = await session.scalar(
+            select(func.count()).select_from(QuizAttempt).where(QuizAttempt.member_id == ada)
+        )
+    weeks = IsoWeek.of(START.date()).weeks_until(IsoWeek.of(clock.now().date())) + 1
+    return Facts(members, weeks, len(groups.all()), int(checkins or 0), int(attempts or 0))
+
+
+class _Server:
+    """pivotbot's own page routes on a loopback port, in a thread with its own event loop.
+
+    Playwright's sync API runs a loop in the test's thread once the browser is up, so the bot,
+    its database and the HTTP server live in another, for as long as the module's tests run.
+    """
+
+    def __init__(self, url: str, content: ContentLibrary) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.engine = create_engine(url)
+        self.clock = ManualClock(START)
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        self.core = PivotCore(
+            sessions=session_factory(self.engine),
+            clock=self.clock,
+            content=content,
+            settings=settings,
+        )
+        self.runner: web.AppRunner | None = None
+
+    def run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    async def start(self, content: ContentLibrary) -> tuple[str, dict[str, str], Facts]:
+        bot = BotDriver(self.core, self.clock, admins={ADMIN})
         await seed_cohort(bot, content, weeks=WEEKS)
-        pages = {
-            "dashboard": render_page(await dashboard_of(bot)),
-            "roadmap": render_page(await roadmap_of(bot, "ada")),
-        }
-        async with core.sessions() as session:
-            members = [
-                (name, phase)
-                for name, phase in await session.execute(
-                    select(Member.display_name, Member.phase)
-                    .where(Member.left_at.is_(None))
-                    .order_by(func.lower(Member.display_name))
-                )
-            ]
-            groups = await session.execute(
-                select(QuizAttempt.phase, func.min(QuizAttempt.number, 3))
-                .where(QuizAttempt.status.in_((PASSED, FAILED)))
-                .distinct()
-            )
-            ada = select(Member.id).where(Member.user_id == "ada").scalar_subquery()
-            checkins = await session.scalar(
-                select(func.count()).select_from(Checkin).where(Checkin.member_id == ada)
-            )
-            attempts = await session.scalar(
-                select(func.count()).select_from(QuizAttempt).where(QuizAttempt.member_id == ada)
-            )
-        weeks = IsoWeek.of(START.date()).weeks_until(IsoWeek.of(clock.now().date())) + 1
-        facts = Facts(members, weeks, len(groups.all()), int(checkins or 0), int(attempts or 0))
-        return pages, facts
-    finally:
-        await engine.dispose()
+        paths = await _links(bot)
+        facts = await _facts(self.core, self.clock)
+        app = web.Application()
+
+        async def unhashed(_request: web.Request) -> web.Response:
+            # The dashboard with its sort script left out of the policy.
+            opened = await self.core.open_page(paths["dashboard"].removeprefix("/p/"))
+            assert isinstance(opened, PageShown)
+            page = render_page(opened.page)
+            return page_response(RenderedPage(page.html, (), page.style_hashes))
+
+        app.add_routes([*web_page_routes(self.core), web.get("/unhashed", unhashed)])
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = self.runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}", {**paths, "unhashed": "/unhashed"}, facts
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+        await self.engine.dispose()
+
+    def close(self) -> None:
+        self.run(self.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
 
 
 @pytest.fixture(scope="module")
@@ -119,31 +190,17 @@ def site(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, content: ContentLibrary
 ) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("pages")
-    url = copy_sqlite(sqlite_template, folder / "pages.db")
-    # Playwright's sync API runs a loop in this thread once the browser is up: seed in another.
-    with ThreadPoolExecutor(1) as worker:
-        pages, facts = worker.submit(asyncio.run, _build(url, content)).result()
-    tampered = render_refusal(
-        "This link doesn't work", "It was changed on the way. Ask the bot for a new one."
-    )
-    expired = render_refusal(
-        "This link has expired", "Links work for a week. Ask the bot for a new one."
-    )
-    unhashed = RenderedPage(pages["dashboard"].html, (), pages["dashboard"].style_hashes)
-    served = {
-        "/dashboard": (200, pages["dashboard"]),
-        "/roadmap": (200, pages["roadmap"]),
-        "/tampered": (403, tampered),
-        "/expired": (410, expired),
-        "/unhashed": (200, unhashed),  # the sort script left out of the policy
-    }
-    with serving(served) as base:
-        yield Site(base, facts, content)
+    server = _Server(copy_sqlite(sqlite_template, folder / "pages.db"), content)
+    try:
+        base, paths, facts = server.run(server.start(content))
+        yield Site(base, paths, facts, content)
+    finally:
+        server.close()
 
 
 def open_page_url(site: Site, page: str) -> str:
-    """Where the browser opens ``page``: the one step to swap for a link a command gave."""
-    return f"{site.base}/{page}"
+    """Where the browser opens ``page``: a link a command gave, on pivotbot's own routes."""
+    return site.base + site.paths[page]
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +344,7 @@ def test_a_script_the_policy_does_not_name_is_blocked(tab: Any, site: Site):
     assert tab.locator("#members-table thead button").count() == 0
 
 
-@pytest.mark.parametrize("name", ["dashboard", "roadmap", "tampered", "expired"])
+@pytest.mark.parametrize("name", ["dashboard", "roadmap", "tampered", "forgotten"])
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_no_serious_or_critical_accessibility_violations(
     tab: Any, site: Site, name: str, width: int
@@ -307,14 +364,25 @@ def test_no_serious_or_critical_accessibility_violations(
     _clean(tab, status)
 
 
-@pytest.mark.parametrize(("name", "status"), [("tampered", 403), ("expired", 410)])
+@pytest.mark.parametrize(
+    ("name", "status", "why"),
+    [
+        ("tampered", 403, "This link doesn't work"),
+        ("expired", 410, "This link has expired."),
+        ("forgotten", 410, "has closed since it was made"),
+    ],
+)
 def test_a_refused_link_gets_a_page_that_says_what_to_do(
-    tab: Any, site: Site, name: str, status: int
+    tab: Any, site: Site, name: str, status: int, why: str
 ):
     response = _visit(tab, site, name)
     assert response.status == status
     assert tab.locator("h1").count() == 1
-    assert "Ask the bot for a new one." in tab.locator("main").inner_text()
+    said = tab.locator("main").inner_text()
+    assert why in said
+    assert "ask for a new one with /pivot roadmap" in said.lower()
+    assert tab.locator("main code").all_inner_texts()[0] == "/pivot roadmap"
+    assert "zoe" not in said
     _clean(tab, status)
 
 
