@@ -30,7 +30,13 @@ from bot.messages import ArgValue, Invocation, Reply
 from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
 from bot.reply_codec import reply_from_dict, reply_to_dict
-from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
+from bot.services.tenancy import (
+    KnownMember,
+    admin_cohort_ids,
+    ensure_tenant,
+    find_member_and_cohort,
+    known_member,
+)
 from bot.telemetry import NoTelemetry, ReplyOutcome, Telemetry
 
 log = logging.getLogger(__name__)
@@ -116,19 +122,21 @@ class PivotCore:
 
     async def _run(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
         now = self.clock.now()
+        request = (spec.name, inv.request_id) if spec.dedupe and inv.request_id else None
         async with self.sessions() as session, session.begin():
-            tenant = await ensure_tenant(session, inv.user.platform, inv.user.tenant_id, now)
-            if spec.dedupe and inv.request_id:
-                earlier = await session.scalar(
-                    select(HandledRequest.reply).where(
-                        HandledRequest.tenant_id == tenant.id,
-                        HandledRequest.user_id == inv.user.user_id,
-                        HandledRequest.command == spec.name,
-                        HandledRequest.request_id == inv.request_id,
-                    )
+            known = None
+            if spec.needs_member:
+                user = inv.user
+                known = await known_member(
+                    session, user.platform, user.tenant_id, user.user_id, request=request, lock=True
                 )
-                if earlier is not None:
-                    return reply_from_dict(earlier)
+            if known is not None:
+                tenant, earlier = known.tenant, known.earlier_reply
+            else:
+                tenant = await ensure_tenant(session, inv.user.platform, inv.user.tenant_id, now)
+                earlier = await _earlier_reply(session, tenant, inv, request)
+            if earlier is not None:
+                return reply_from_dict(earlier)
             ctx = Context(
                 session=session,
                 now=now,
@@ -139,17 +147,17 @@ class PivotCore:
                 registry=self.registry,
                 directory=self.directories.get(inv.user.platform),
             )
-            await self._identify(ctx, inv, spec)
+            await self._identify(ctx, inv, spec, known)
             if spec.needs_member:
                 ctx.joined()
             if spec.admin_only and not ctx.is_admin:
                 raise UsageError(f"Only cohort admins can run `{spec.typed_name}`.")
             reply = await spec.handler(inv, ctx)
-            if spec.dedupe and inv.request_id:
+            if request is not None:
                 session.add(
                     HandledRequest(
                         tenant_id=tenant.id,
-                        request_id=inv.request_id,
+                        request_id=request[1],
                         user_id=inv.user.user_id,
                         command=spec.name,
                         reply=_storable(reply),
@@ -158,10 +166,16 @@ class PivotCore:
                 )
             return reply
 
-    async def _identify(self, ctx: Context, inv: Invocation, spec: CommandSpec) -> None:
-        """Load the member and their cohort in one query; and, for the commands that care,
-        whether they may run admin commands."""
-        found = await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
+    async def _identify(
+        self, ctx: Context, inv: Invocation, spec: CommandSpec, known: KnownMember | None
+    ) -> None:
+        """Load the member and their cohort in one query (unless ``known`` has them); and,
+        for the commands that care, whether they may run admin commands."""
+        found = (
+            (known.member, known.cohort)
+            if known is not None
+            else await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
+        )
         if found is not None:
             ctx.member, ctx.cohort = found
             name = inv.user.display_name[: column_length(Member.display_name)]
@@ -170,6 +184,23 @@ class PivotCore:
         if spec.admin_only or spec.shows_admin_commands:
             stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
             ctx.is_admin = inv.user.is_platform_admin or bool(stored)
+
+
+async def _earlier_reply(
+    session: AsyncSession, tenant: Tenant, inv: Invocation, request: tuple[str, str] | None
+) -> dict[str, Any] | None:
+    """The stored answer to this very request (a retry), if it was answered before."""
+    if request is None:
+        return None
+    command, request_id = request
+    return await session.scalar(
+        select(HandledRequest.reply).where(
+            HandledRequest.tenant_id == tenant.id,
+            HandledRequest.user_id == inv.user.user_id,
+            HandledRequest.command == command,
+            HandledRequest.request_id == request_id,
+        )
+    )
 
 
 def _check_ids(inv: Invocation) -> None:
