@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -55,6 +56,9 @@ class PivotCore:
     registry: Registry = field(default_factory=default_registry)
     directories: dict[str, Directory] = field(default_factory=dict)  # by platform
     telemetry: Telemetry = field(default_factory=NoTelemetry)
+    # Sessions for read-only commands, beside the writers: on SQLite an engine with deferred
+    # transactions, outside the writer lane. None: they share ``sessions``.
+    readers: async_sessionmaker[AsyncSession] | None = None
 
     @property
     def records(self) -> PlatformRecords:
@@ -96,6 +100,15 @@ class PivotCore:
                 return command, ReplyOutcome.BUSY, Reply.error(fault.reply)
         raise AssertionError("unreachable")
 
+    def may_change(self, inv: Invocation) -> bool:
+        """Whether answering ``inv`` may change what its member sees elsewhere, such as the
+        Slack App Home: not for a read-only command, nor for text that names no command."""
+        try:
+            spec, _args = self.resolve(inv)
+        except UsageError:
+            return False
+        return not spec.read_only
+
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
         """Find the spec and validated arguments, from free text or from typed options."""
         _check_ids(inv)
@@ -121,6 +134,55 @@ class PivotCore:
         return Reply.error(line)
 
     async def _run(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
+        if spec.read_only and self.readers is not None:
+            reply = await self._read(spec, args, inv)
+            if reply is not None:
+                return reply
+        return await self._write(spec, args, inv)
+
+    async def _read(
+        self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation
+    ) -> Reply | None:
+        """A read-only command of a known member, beside the writers; None when it has
+        something to write after all (a first request, a new display name), so it runs as a
+        writer instead."""
+        assert self.readers is not None
+        user = inv.user
+        async with self.readers() as session, session.begin():
+            known = await known_member(
+                session, user.platform, user.tenant_id, user.user_id, request=None, lock=False
+            )
+            name = user.display_name[: column_length(Member.display_name)]
+            if known is None or (name and known.member.display_name != name):
+                return None
+            ctx = self._context(session, known.tenant, args, inv, self.clock.now())
+            await self._identify(ctx, inv, spec, known)
+            if spec.needs_member:
+                ctx.joined()
+            if spec.admin_only and not ctx.is_admin:
+                raise UsageError(f"Only cohort admins can run `{spec.typed_name}`.")
+            return await spec.handler(inv, ctx)
+
+    def _context(
+        self,
+        session: AsyncSession,
+        tenant: Tenant,
+        args: dict[str, ArgValue],
+        inv: Invocation,
+        now: datetime,
+    ) -> Context:
+        return Context(
+            session=session,
+            now=now,
+            content=self.content,
+            settings=self.settings,
+            tenant=tenant,
+            args=Args(args),
+            registry=self.registry,
+            directory=self.directories.get(inv.user.platform),
+        )
+
+    async def _write(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
         now = self.clock.now()
         request = (spec.name, inv.request_id) if spec.dedupe and inv.request_id else None
         async with self.sessions() as session, session.begin():
@@ -137,16 +199,7 @@ class PivotCore:
                 earlier = await _earlier_reply(session, tenant, inv, request)
             if earlier is not None:
                 return reply_from_dict(earlier)
-            ctx = Context(
-                session=session,
-                now=now,
-                content=self.content,
-                settings=self.settings,
-                tenant=tenant,
-                args=Args(args),
-                registry=self.registry,
-                directory=self.directories.get(inv.user.platform),
-            )
+            ctx = self._context(session, tenant, args, inv, now)
             await self._identify(ctx, inv, spec, known)
             if spec.needs_member:
                 ctx.joined()

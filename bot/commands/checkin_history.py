@@ -54,6 +54,7 @@ SPECS = (
         example="/pivot history 12",
         handler=history,
         dedupe=False,
+        read_only=True,
         args=(
             Arg(
                 "n",

@@ -50,6 +50,7 @@ SPECS = (
         example="/pivot milestones write-tests",
         handler=milestones,
         dedupe=False,
+        read_only=True,
         args=(
             Arg(
                 KEY,
@@ -66,5 +67,6 @@ SPECS = (
         example="/pivot roadmap",
         handler=roadmap,
         dedupe=False,
+        read_only=True,
     ),
 )

@@ -99,6 +99,9 @@ class CommandSpec:
     form: bool = False
     # Not admin-only, but its answer differs for admins (help lists their commands too).
     shows_admin_commands: bool = False
+    # Writes nothing: its answer changes nothing the member sees elsewhere (the Slack App
+    # Home needs no refresh after it), and it may run beside writers, outside SQLite's lane.
+    read_only: bool = False
 
     @property
     def visible_args(self) -> tuple[Arg, ...]:

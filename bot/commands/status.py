@@ -24,5 +24,6 @@ SPECS = (
         example="/pivot status",
         handler=status,
         dedupe=False,
+        read_only=True,
     ),
 )
