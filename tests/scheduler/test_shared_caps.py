@@ -78,7 +78,9 @@ async def test_two_replicas_together_keep_to_one_workspaces_cap(
     engines = [create_engine(database_url) for _ in range(2)]
     try:
         replicas = [
-            Deliverer(session_factory(e), clock, core.content, {"console": outbox}, SendBudgets(caps))
+            Deliverer(
+                session_factory(e), clock, core.content, {"console": outbox}, SendBudgets(caps)
+            )
             for e in engines
         ]
         first, second = await asyncio.gather(*(replica.run() for replica in replicas))
@@ -101,7 +103,9 @@ async def test_a_workspace_at_its_cap_does_not_hold_up_another(
     await _enqueue(core, 6, "other", first=100)
     caps = {"console": RateCap(per_tenant=1.0, per_platform=1000)}
     outbox = TimedOutbox()
-    deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox}, SendBudgets(caps))
+    deliverer = Deliverer(
+        core.sessions, clock, core.content, {"console": outbox}, SendBudgets(caps)
+    )
     task = asyncio.create_task(deliverer.run())
     for _ in range(400):
         if sum(1 for _, user in outbox.sends if user.startswith("other")) == 1:
@@ -136,7 +140,9 @@ async def test_a_live_replicas_slow_send_is_not_taken_over_when_its_lease_would_
         while not slow.sends:  # noqa: ASYNC110 - the send is the event, and it has no hook
             await asyncio.sleep(0.01)
         await asyncio.sleep(1.0)  # well past the lease: only its renewal keeps it
-        rival = Deliverer(session_factory(engine), wall, core.content, {"console": other}, lease=lease)
+        rival = Deliverer(
+            session_factory(engine), wall, core.content, {"console": other}, lease=lease
+        )
         taken = await rival.run()
         held = await task
     finally:
