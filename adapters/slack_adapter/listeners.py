@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -91,18 +92,18 @@ class CommandListeners:
         self._inflight.spawn(self._run_command(context.client, body, team, text), "command")
 
     async def _run_command(self, client: AsyncWebClient, body: Body, team: str, text: str) -> None:
-        user = await self._people.chat_user(
-            client, team, str(body["user_id"]), str(body.get("user_name") or "")
-        )
-        channel = body.get("channel_id")
+        user_id = str(body["user_id"])
         inv = Invocation(
             command=None,
             args={},
             raw_text=text,
-            user=user,
-            origin=Address(SLACK, team, channel_id=channel, user_id=user.user_id),
+            user=ChatUser(SLACK, team, user_id, ""),  # who exactly, only if the answer asks
+            origin=Address(SLACK, team, channel_id=body.get("channel_id"), user_id=user_id),
             request_id=body.get("trigger_id"),
         )
+        if self._core.asks_who(inv):
+            fallback = str(body.get("user_name") or "")
+            inv = replace(inv, user=await self._people.chat_user(client, team, user_id, fallback))
         await self._answer(client, inv, await self._core.answer(inv), body.get("response_url"))
 
     def _wants_form(self, text: str) -> bool:

@@ -28,7 +28,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import ContentLibrary
 from bot.db.base import UtcDateTime
-from bot.db.models import Checkin, Cohort, Member, MilestoneProgress, Pause, PointAward, QuizAttempt
+from bot.db.models import (
+    Checkin,
+    Cohort,
+    Member,
+    MilestoneProgress,
+    Pause,
+    PointAward,
+    QuizAttempt,
+    Standing,
+)
 from bot.domain.pace import PlanMarks
 from bot.domain.points import Award, CheckinFact
 from bot.domain.struggles import REPEATS, CheckinNote
@@ -77,7 +86,7 @@ class MemberRows:
     pauses: list[PauseRow] = field(default_factory=list)
     passes: list[PassRow] = field(default_factory=list)
     awards: dict[str, AwardValues] = field(default_factory=dict)  # by source
-    marks: PlanMarks | None = None  # from the standing written in this transaction
+    marks: PlanMarks | None = None  # from the standing; None before the first is written
 
     def events(self) -> MemberEvents:
         """What earns points, as ``bot.services.points`` derives them."""
@@ -128,8 +137,11 @@ def _nothing(kind: Any) -> _Column:
     return cast(null(), kind)
 
 
-async def load_member_rows(session: AsyncSession, member_id: int) -> MemberRows:
-    """The member's check-ins, milestones, pauses, passed quizzes and point awards."""
+async def load_member_rows(
+    session: AsyncSession, member_id: int, *, awards: bool = True
+) -> MemberRows:
+    """The member's check-ins, milestones, pauses, passed quizzes, plan marks (from their
+    standing) and, unless ``awards`` is False (a reader of the snapshot alone), point awards."""
     when, text, number = UtcDateTime(), String(), Integer()
 
     def columns(
@@ -158,7 +170,7 @@ async def load_member_rows(session: AsyncSession, member_id: int) -> MemberRows:
             given(int_2, number).label("int_2"),
         ]
 
-    query = union_all(
+    parts = [
         select(
             *columns(
                 "checkin",
@@ -196,18 +208,28 @@ async def load_member_rows(session: AsyncSession, member_id: int) -> MemberRows:
         ),
         select(
             *columns(
-                "award",
-                key=PointAward.source,
-                at_1=PointAward.earned_at,
-                text_1=PointAward.kind,
-                text_2=PointAward.week,
-                int_1=PointAward.points,
-                int_2=PointAward.phase,
+                "standing",
+                int_1=Standing.done_target_day,
+                int_2=Standing.next_target_day,
             )
-        ).where(PointAward.member_id == member_id),
-    )
+        ).where(Standing.member_id == member_id),
+    ]
+    if awards:
+        parts.append(
+            select(
+                *columns(
+                    "award",
+                    key=PointAward.source,
+                    at_1=PointAward.earned_at,
+                    text_1=PointAward.kind,
+                    text_2=PointAward.week,
+                    int_1=PointAward.points,
+                    int_2=PointAward.phase,
+                )
+            ).where(PointAward.member_id == member_id)
+        )
     rows = MemberRows(member_id)
-    for row in await session.execute(query):
+    for row in await session.execute(union_all(*parts)):
         _add(rows, *row)
     return rows
 
@@ -223,6 +245,8 @@ def _add(rows: MemberRows, kind: str, *values: Any) -> None:
         rows.pauses.append(PauseRow(id_, at_1, at_2))
     elif kind == "pass":
         rows.passes.append(PassRow(id_, int_1, key, text_1, at_1, at_2))
+    elif kind == "standing":
+        rows.marks = PlanMarks.of_days(int_1, int_2)
     elif kind == "award":
         rows.awards[key] = (text_1, int_1, int_2, text_2, at_1)
 
