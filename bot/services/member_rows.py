@@ -14,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    CompoundSelect,
     Integer,
     SQLColumnExpression,
     String,
+    bindparam,
     cast,
-    literal,
+    literal_column,
     null,
     or_,
     select,
@@ -142,7 +144,17 @@ async def load_member_rows(
 ) -> MemberRows:
     """The member's check-ins, milestones, pauses, passed quizzes, plan marks (from their
     standing) and, unless ``awards`` is False (a reader of the snapshot alone), point awards."""
+    rows = MemberRows(member_id)
+    for row in await session.execute(_QUERIES[awards], {"member_id": member_id}):
+        _add(rows, *row)
+    return rows
+
+
+def _query(awards: bool) -> CompoundSelect[Any]:
+    """The statement, built once: building it anew for every command cost more than running
+    it. ``:member_id`` is bound at each execution."""
     when, text, number = UtcDateTime(), String(), Integer()
+    member_id = bindparam("member_id", type_=Integer())
 
     def columns(
         kind: str,
@@ -159,7 +171,7 @@ async def load_member_rows(
             return _nothing(type_) if value is None else value
 
         return [
-            literal(kind, String()).label("kind"),
+            literal_column(f"'{kind}'", String()).label("kind"),
             given(id_, number).label("id"),
             given(key, text).label("key"),
             given(at_1, when).label("at_1"),
@@ -228,10 +240,10 @@ async def load_member_rows(
                 )
             ).where(PointAward.member_id == member_id)
         )
-    rows = MemberRows(member_id)
-    for row in await session.execute(union_all(*parts)):
-        _add(rows, *row)
-    return rows
+    return union_all(*parts)
+
+
+_QUERIES = {awards: _query(awards) for awards in (True, False)}
 
 
 def _add(rows: MemberRows, kind: str, *values: Any) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import null, select, union
+from sqlalchemy import Select, String, bindparam, null, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, CohortAdmin, HandledRequest, Member, Tenant
@@ -112,16 +112,30 @@ async def known_member(
     The everyday path of a member's command: the three lookups it replaces cost three turns
     of a busy database. ``lock`` takes the member's row lock, as ``find_member_and_cohort``.
     """
-    earlier: Any = null()
+    values = {"platform": platform, "external_id": external_id, "user_id": user_id}
     if request is not None:
-        command, request_id = request
+        values["command"], values["request_id"] = request
+    query = _KNOWN_MEMBER[(request is not None, lock)]
+    row = (await session.execute(query, values)).first()
+    if row is None:
+        return None
+    tenant, member, cohort, reply = row
+    return KnownMember(tenant, member, cohort, reply)
+
+
+def _known_member_query(with_request: bool, lock: bool) -> Select[Any]:
+    """Built once per shape and bound at each execution: building it anew for every command
+    cost about as much as running it."""
+    user_id = bindparam("user_id", type_=String())
+    earlier: Any = null()
+    if with_request:
         earlier = (
             select(HandledRequest.reply)
             .where(
                 HandledRequest.tenant_id == Tenant.id,
                 HandledRequest.user_id == user_id,
-                HandledRequest.command == command,
-                HandledRequest.request_id == request_id,
+                HandledRequest.command == bindparam("command", type_=String()),
+                HandledRequest.request_id == bindparam("request_id", type_=String()),
             )
             .scalar_subquery()
         )
@@ -130,18 +144,19 @@ async def known_member(
         .join(Member, Member.tenant_id == Tenant.id)
         .join(Cohort, Cohort.id == Member.cohort_id)
         .where(
-            Tenant.platform == platform,
-            Tenant.external_id == external_id,
+            Tenant.platform == bindparam("platform", type_=String()),
+            Tenant.external_id == bindparam("external_id", type_=String()),
             Member.user_id == user_id,
         )
     )
-    if lock:
-        query = query.with_for_update(of=Member, key_share=True)
-    row = (await session.execute(query)).first()
-    if row is None:
-        return None
-    tenant, member, cohort, reply = row
-    return KnownMember(tenant, member, cohort, reply)
+    return query.with_for_update(of=Member, key_share=True) if lock else query
+
+
+_KNOWN_MEMBER = {
+    (with_request, lock): _known_member_query(with_request, lock)
+    for with_request in (True, False)
+    for lock in (True, False)
+}
 
 
 async def cohort_by_name(session: AsyncSession, tenant_id: int, name: str) -> Cohort | None:
