@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.bug_reply import bug_line
 from bot.commands.catalogue import default_registry
@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.content.loader import ContentLibrary
 from bot.database_faults import database_fault, lost_a_race
 from bot.db.base import column_length
+from bot.db.engine import writer_lane
 from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.log_context import logging_as, of_invocation
 from bot.messages import ArgValue, Invocation, Reply
@@ -108,6 +109,13 @@ class PivotCore:
         except UsageError:
             return False
         return not spec.read_only
+
+    def writers_waiting(self) -> int:
+        """How many write transactions of this process queue in SQLite's writer lane (always
+        0 on PostgreSQL). Work that can wait, such as refreshing a Home tab, waits for them."""
+        bind = self.sessions.kw.get("bind")
+        lane = writer_lane(bind) if isinstance(bind, AsyncEngine) else None
+        return 0 if lane is None else lane.waiting
 
     def asks_who(self, inv: Invocation) -> bool:
         """Whether the answer to ``inv`` depends on who is asking beyond their id: their

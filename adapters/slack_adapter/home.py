@@ -11,7 +11,6 @@ sees a view that another replica made stale.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -36,6 +35,8 @@ REFRESH_DELAY_SECONDS = 2.0  # commands of one member this close together share 
 # How long a published view is trusted to still be what Slack shows: another replica may
 # publish for the same member, so an unchanged view is published again after this.
 SAME_VIEW_SECONDS = 30.0
+BURST_DEFER_SECONDS = 10.0  # at most this much longer while commands queue to write
+BURST_CHECK_SECONDS = 0.25
 SHOWN_KEPT = 10_000  # past this many remembered views, the outdated ones are let go
 
 MemberKey = tuple[str, str]  # workspace, user
@@ -83,11 +84,26 @@ class HomeTabs:
         self._wake.set()
         self._wake = asyncio.Event()
 
+    async def _pause(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less when hurried; whether it was hurried."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _settled(self) -> None:
+        """The refresh delay, and longer while writers queue (a burst of check-ins): the
+        member has their reply already, and the Home can wait until the burst is over."""
+        hurried = await self._pause(self.delay_seconds)
+        deadline = time.monotonic() + BURST_DEFER_SECONDS
+        while not hurried and self._core.writers_waiting() and time.monotonic() < deadline:
+            hurried = await self._pause(BURST_CHECK_SECONDS)
+
     async def _refresh(self, key: MemberKey) -> None:
         try:
             while True:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.delay_seconds)
+                await self._settled()
                 pending = self._pending[key]
                 pending.again = False
                 await self._publish(pending.client, pending.user, even_if_same=False)

@@ -277,13 +277,9 @@ def required_targets(
 async def load_snapshot(
     session: AsyncSession, member: Member, cohort: Cohort, roadmap: Roadmap, now: datetime
 ) -> Snapshot:
-    """One member's snapshot from one statement (see ``bot.services.member_rows``)."""
-    # Imported here: member_rows builds on this module's values.
-    from bot.services.member_rows import load_member_rows
-
     del cohort  # the plan start is stored on the member when they join
-    rows = await load_member_rows(session, member.id, awards=False)
-    return compute_snapshot(member, roadmap, now, rows.history())
+    history = (await load_histories(session, [member.id]))[member.id]
+    return compute_snapshot(member, roadmap, now, history)
 
 
 def compute_snapshot(
