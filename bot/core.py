@@ -118,15 +118,13 @@ class PivotCore:
         return 0 if lane is None else lane.waiting
 
     def asks_who(self, inv: Invocation) -> bool:
-        """Whether the answer to ``inv`` depends on who is asking beyond their id: their
-        display name (kept by every writing command) or their admin rights. When not (a
-        read-only command for members alike, such as ``status``), an adapter may leave the
-        name empty and skip looking the person up on its platform."""
+        """Whether the answer to ``inv`` depends on who is asking beyond their id (see
+        ``CommandSpec.asks_who``); text that names no command asks nothing."""
         try:
             spec, _args = self.resolve(inv)
         except UsageError:
-            return True
-        return not spec.read_only or spec.admin_only or spec.shows_admin_commands
+            return False
+        return spec.asks_who
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
         """Find the spec and validated arguments, from free text or from typed options."""

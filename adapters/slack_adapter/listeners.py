@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
@@ -97,13 +98,19 @@ class CommandListeners:
             command=None,
             args={},
             raw_text=text,
-            user=ChatUser(SLACK, team, user_id, ""),  # who exactly, only if the answer asks
+            user=ChatUser(SLACK, team, user_id, ""),  # who exactly: below
             origin=Address(SLACK, team, channel_id=body.get("channel_id"), user_id=user_id),
             request_id=body.get("trigger_id"),
         )
-        if self._core.asks_who(inv):
-            fallback = str(body.get("user_name") or "")
+        fallback = str(body.get("user_name") or "")
+        known = self._people.known(team, user_id)
+        if known is not None:
+            inv = replace(inv, user=known)
+        elif self._core.asks_who(inv):
             inv = replace(inv, user=await self._people.chat_user(client, team, user_id, fallback))
+        else:  # answer now; the name comes for a later command, without keeping anyone waiting
+            lookup = self._people.lookup(client, team, user_id, fallback)
+            self._inflight.spawn(_forget_answer(lookup), "users.info")
         await self._answer(client, inv, await self._core.answer(inv), body.get("response_url"))
 
     def _wants_form(self, text: str) -> bool:
@@ -251,3 +258,7 @@ class CommandListeners:
         await self._replies.answer(client, inv.user, answer, response_url, inv.origin.channel_id)
         if not answer.is_error and self._core.may_change(inv):
             self._homes.changed(client, inv.user)
+
+
+async def _forget_answer(lookup: Awaitable[object]) -> None:
+    await lookup

@@ -192,6 +192,7 @@ async def _end_pause(ctx: Context, rows: MemberRows) -> bool:
 SPECS = (
     CommandSpec(
         name="checkin",
+        asks_who=False,
         summary="Record a week's work (this week, or last until Wednesday): hours, what you did",
         example="/pivot checkin 6h shipped the flask service | blocked on docker networking | 4",
         handler=checkin,

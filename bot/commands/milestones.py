@@ -188,6 +188,7 @@ _KEY_ARG = Arg(
 SPECS = (
     CommandSpec(
         name="done",
+        asks_who=False,
         summary="Mark a milestone done, with a link that proves it",
         example="/pivot done write-tests https://github.com/you/service/pull/12",
         handler=done,
@@ -204,6 +205,7 @@ SPECS = (
     ),
     CommandSpec(
         name="undo",
+        asks_who=False,
         summary="Take back a milestone you marked done",
         example="/pivot undo write-tests",
         handler=undo,

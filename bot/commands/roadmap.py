@@ -46,6 +46,7 @@ async def roadmap(inv: Invocation, ctx: Context) -> Reply:
 SPECS = (
     CommandSpec(
         name="milestones",
+        asks_who=False,
         summary="Your phase's milestones, or one milestone in full: what it asks, due date, links",
         example="/pivot milestones write-tests",
         handler=milestones,
@@ -63,6 +64,7 @@ SPECS = (
     ),
     CommandSpec(
         name="roadmap",
+        asks_who=False,
         summary="All four phases, your progress through them and each phase's checkpoint",
         example="/pivot roadmap",
         handler=roadmap,

@@ -22,6 +22,7 @@ async def status(inv: Invocation, ctx: Context) -> Reply:
 SPECS = (
     CommandSpec(
         name="status",
+        asks_who=False,
         summary="Your phase, month, pace against your own plan, streak and next step",
         example="/pivot status",
         handler=status,
