@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
@@ -108,10 +107,11 @@ class CommandListeners:
             inv = replace(inv, user=known)
         elif self._core.asks_who(inv):
             inv = replace(inv, user=await self._people.chat_user(client, team, user_id, fallback))
-        else:  # answer now; the name comes for a later command, without keeping anyone waiting
-            lookup = self._people.lookup(client, team, user_id, fallback)
-            self._inflight.spawn(_forget_answer(lookup), "users.info")
         await self._answer(client, inv, await self._core.answer(inv), body.get("response_url"))
+        if known is None and not self._core.writers_waiting():
+            # Answered with no name; look the person up now, so a later command brings it.
+            # Not while writers queue (a burst): nobody waits for it, and it can come later.
+            await self._people.lookup(client, team, user_id, fallback)
 
     def _wants_form(self, text: str) -> bool:
         """``/pivot checkin`` with nothing after it opens the form instead of asking for text."""
@@ -258,7 +258,3 @@ class CommandListeners:
         await self._replies.answer(client, inv.user, answer, response_url, inv.origin.channel_id)
         if not answer.is_error and self._core.may_change(inv):
             self._homes.changed(client, inv.user)
-
-
-async def _forget_answer(lookup: Awaitable[object]) -> None:
-    await lookup
