@@ -65,8 +65,11 @@ async def upsert(
     table = model.__table__
     assert isinstance(table, Table)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(row)
+    statement = dialect.insert(table)
     changes = {name: statement.excluded[name] for name in row if name not in conflict}
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=list(conflict), set_=changes)
+    # Through the session's connection, the row bound as parameters: the statement's shape
+    # is the same every time, so it compiles once.
+    connection = await session.connection()
+    await connection.execute(
+        statement.on_conflict_do_update(index_elements=list(conflict), set_=changes), row
     )

@@ -145,7 +145,11 @@ async def load_member_rows(
     """The member's check-ins, milestones, pauses, passed quizzes, plan marks (from their
     standing) and, unless ``awards`` is False (a reader of the snapshot alone), point awards."""
     rows = MemberRows(member_id)
-    for row in await session.execute(_QUERIES[awards], {"member_id": member_id}):
+    await session.flush()  # what this transaction wrote so far is read too
+    # Plain rows through the session's connection: no ORM entity is loaded, so the ORM's
+    # statement handling would cost time and give nothing.
+    connection = await session.connection()
+    for row in await connection.execute(_QUERIES[awards], {"member_id": member_id}):
         _add(rows, *row)
     return rows
 

@@ -312,7 +312,8 @@ async def _write_awards(
                 .values(dict(zip(_AWARD_FIELDS, wanted, strict=True)))
             )
     if added:
-        await session.execute(insert(PointAward), [_award_dict(member_id, a) for a in added])
+        connection = await session.connection()  # plain rows: no ORM statement handling
+        await connection.execute(insert(PointAward), [_award_dict(member_id, a) for a in added])
     if existing:
         await session.execute(
             delete(PointAward).where(
