@@ -35,6 +35,7 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/commands.py
+	$(BIN)/python bench/burst.py
 	$(BIN)/python bench/leaderboards.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/slack_roundtrip.py

@@ -91,12 +91,13 @@ def build_runtime(
     telemetry: Telemetry | None = None,
 ) -> Runtime:
     engine = create_engine(settings.database_url)
+    lookups = create_engine(settings.database_url, immediate=False)
     core = PivotCore(
         sessions=session_factory(engine),
         clock=clock,
         content=content or load_content(),
         settings=settings,
         telemetry=telemetry or NoTelemetry(),
+        readers=session_factory(lookups),
     )
-    lookups = create_engine(settings.database_url, immediate=False)
     return Runtime(settings=settings, engine=engine, lookups=lookups, core=core)

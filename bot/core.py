@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.bug_reply import bug_line
 from bot.commands.catalogue import default_registry
@@ -24,6 +25,7 @@ from bot.config import Settings
 from bot.content.loader import ContentLibrary
 from bot.database_faults import database_fault, lost_a_race
 from bot.db.base import column_length
+from bot.db.engine import writer_lane
 from bot.db.models import Cohort, HandledRequest, Member, Tenant
 from bot.log_context import logging_as, of_invocation
 from bot.messages import ArgValue, Invocation, Reply
@@ -32,7 +34,13 @@ from bot.platform_records import PlatformRecords
 from bot.ports import Clock, Directory
 from bot.reply_codec import reply_from_dict, reply_to_dict
 from bot.services.page_opening import open_page
-from bot.services.tenancy import admin_cohort_ids, ensure_tenant, find_member_and_cohort
+from bot.services.tenancy import (
+    KnownMember,
+    admin_cohort_ids,
+    ensure_tenant,
+    find_member_and_cohort,
+    known_member,
+)
 from bot.telemetry import NoTelemetry, ReplyOutcome, Telemetry
 
 log = logging.getLogger(__name__)
@@ -51,6 +59,9 @@ class PivotCore:
     registry: Registry = field(default_factory=default_registry)
     directories: dict[str, Directory] = field(default_factory=dict)  # by platform
     telemetry: Telemetry = field(default_factory=NoTelemetry)
+    # Sessions for read-only commands, beside the writers: on SQLite an engine with deferred
+    # transactions, outside the writer lane. None: they share ``sessions``.
+    readers: async_sessionmaker[AsyncSession] | None = None
 
     @property
     def records(self) -> PlatformRecords:
@@ -103,7 +114,8 @@ class PivotCore:
         forgotten between the check and the read. A fault reaches the caller, which answers
         with an error status rather than a page.
         """
-        async with self.sessions() as session, session.begin():
+        # Opening a page writes nothing, so on SQLite it reads beside the writers' lane.
+        async with (self.readers or self.sessions)() as session, session.begin():
             return await open_page(
                 session, self.settings, self.content, token, self.clock.now(), self._is_admin
             )
@@ -111,6 +123,31 @@ class PivotCore:
     async def _is_admin(self, platform: str, tenant_id: str, user_id: str) -> bool | None:
         directory = self.directories.get(platform)
         return None if directory is None else await directory.is_admin(tenant_id, user_id)
+
+    def may_change(self, inv: Invocation) -> bool:
+        """Whether answering ``inv`` may change what its member sees elsewhere, such as the
+        Slack App Home: not for a read-only command, nor for text that names no command."""
+        try:
+            spec, _args = self.resolve(inv)
+        except UsageError:
+            return False
+        return not spec.read_only and spec.changes_views
+
+    def writers_waiting(self) -> int:
+        """How many write transactions of this process queue in SQLite's writer lane (always
+        0 on PostgreSQL). Work that can wait, such as refreshing a Home tab, waits for them."""
+        bind = self.sessions.kw.get("bind")
+        lane = writer_lane(bind) if isinstance(bind, AsyncEngine) else None
+        return 0 if lane is None else lane.waiting
+
+    def asks_who(self, inv: Invocation) -> bool:
+        """Whether the answer to ``inv`` depends on who is asking beyond their id (see
+        ``CommandSpec.asks_who``); text that names no command asks nothing."""
+        try:
+            spec, _args = self.resolve(inv)
+        except UsageError:
+            return False
+        return spec.asks_who
 
     def resolve(self, inv: Invocation) -> tuple[CommandSpec, dict[str, ArgValue]]:
         """Find the spec and validated arguments, from free text or from typed options."""
@@ -137,41 +174,83 @@ class PivotCore:
         return Reply.error(line)
 
     async def _run(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
-        now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            tenant = await ensure_tenant(session, inv.user.platform, inv.user.tenant_id, now)
-            if spec.dedupe and inv.request_id:
-                earlier = await session.scalar(
-                    select(HandledRequest.reply).where(
-                        HandledRequest.tenant_id == tenant.id,
-                        HandledRequest.user_id == inv.user.user_id,
-                        HandledRequest.command == spec.name,
-                        HandledRequest.request_id == inv.request_id,
-                    )
-                )
-                if earlier is not None:
-                    return reply_from_dict(earlier)
-            ctx = Context(
-                session=session,
-                now=now,
-                content=self.content,
-                settings=self.settings,
-                tenant=tenant,
-                args=Args(args),
-                registry=self.registry,
-                directory=self.directories.get(inv.user.platform),
+        if spec.read_only and self.readers is not None:
+            reply = await self._read(spec, args, inv)
+            if reply is not None:
+                return reply
+        return await self._write(spec, args, inv)
+
+    async def _read(
+        self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation
+    ) -> Reply | None:
+        """A read-only command of a known member, beside the writers; None when it has
+        something to write after all (a first request, a new display name), so it runs as a
+        writer instead."""
+        assert self.readers is not None
+        user = inv.user
+        async with self.readers() as session, session.begin():
+            known = await known_member(
+                session, user.platform, user.tenant_id, user.user_id, request=None, lock=False
             )
-            await self._identify(ctx, inv, spec)
+            name = user.display_name[: column_length(Member.display_name)]
+            if known is None or (name and known.member.display_name != name):
+                return None
+            ctx = self._context(session, known.tenant, args, inv, self.clock.now())
+            await self._identify(ctx, inv, spec, known)
+            if spec.needs_member:
+                ctx.joined()
+            if spec.admin_only and not ctx.is_admin:
+                raise UsageError(f"Only cohort admins can run `{spec.typed_name}`.")
+            return await spec.handler(inv, ctx)
+
+    def _context(
+        self,
+        session: AsyncSession,
+        tenant: Tenant,
+        args: dict[str, ArgValue],
+        inv: Invocation,
+        now: datetime,
+    ) -> Context:
+        return Context(
+            session=session,
+            now=now,
+            content=self.content,
+            settings=self.settings,
+            tenant=tenant,
+            args=Args(args),
+            registry=self.registry,
+            directory=self.directories.get(inv.user.platform),
+        )
+
+    async def _write(self, spec: CommandSpec, args: dict[str, ArgValue], inv: Invocation) -> Reply:
+        now = self.clock.now()
+        request = (spec.name, inv.request_id) if spec.dedupe and inv.request_id else None
+        async with self.sessions() as session, session.begin():
+            known = None
+            if spec.needs_member:
+                user = inv.user
+                known = await known_member(
+                    session, user.platform, user.tenant_id, user.user_id, request=request, lock=True
+                )
+            if known is not None:
+                tenant, earlier = known.tenant, known.earlier_reply
+            else:
+                tenant = await ensure_tenant(session, inv.user.platform, inv.user.tenant_id, now)
+                earlier = await _earlier_reply(session, tenant, inv, request)
+            if earlier is not None:
+                return reply_from_dict(earlier)
+            ctx = self._context(session, tenant, args, inv, now)
+            await self._identify(ctx, inv, spec, known)
             if spec.needs_member:
                 ctx.joined()
             if spec.admin_only and not ctx.is_admin:
                 raise UsageError(f"Only cohort admins can run `{spec.typed_name}`.")
             reply = await spec.handler(inv, ctx)
-            if spec.dedupe and inv.request_id:
+            if request is not None:
                 session.add(
                     HandledRequest(
                         tenant_id=tenant.id,
-                        request_id=inv.request_id,
+                        request_id=request[1],
                         user_id=inv.user.user_id,
                         command=spec.name,
                         reply=_storable(reply),
@@ -180,10 +259,16 @@ class PivotCore:
                 )
             return reply
 
-    async def _identify(self, ctx: Context, inv: Invocation, spec: CommandSpec) -> None:
-        """Load the member and their cohort in one query; and, for the commands that care,
-        whether they may run admin commands."""
-        found = await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
+    async def _identify(
+        self, ctx: Context, inv: Invocation, spec: CommandSpec, known: KnownMember | None
+    ) -> None:
+        """Load the member and their cohort in one query (unless ``known`` has them); and,
+        for the commands that care, whether they may run admin commands."""
+        found = (
+            (known.member, known.cohort)
+            if known is not None
+            else await find_member_and_cohort(ctx.session, ctx.tenant.id, inv.user.user_id)
+        )
         if found is not None:
             ctx.member, ctx.cohort = found
             name = inv.user.display_name[: column_length(Member.display_name)]
@@ -192,6 +277,23 @@ class PivotCore:
         if spec.admin_only or spec.shows_admin_commands:
             stored = await admin_cohort_ids(ctx.session, ctx.tenant.id, inv.user.user_id)
             ctx.is_admin = inv.user.is_platform_admin or bool(stored)
+
+
+async def _earlier_reply(
+    session: AsyncSession, tenant: Tenant, inv: Invocation, request: tuple[str, str] | None
+) -> dict[str, Any] | None:
+    """The stored answer to this very request (a retry), if it was answered before."""
+    if request is None:
+        return None
+    command, request_id = request
+    return await session.scalar(
+        select(HandledRequest.reply).where(
+            HandledRequest.tenant_id == tenant.id,
+            HandledRequest.user_id == inv.user.user_id,
+            HandledRequest.command == command,
+            HandledRequest.request_id == request_id,
+        )
+    )
 
 
 def _check_ids(inv: Invocation) -> None:

@@ -12,6 +12,8 @@ from enum import Enum
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bot.db.writer_lane import LaneWaitedTooLong
+
 
 class DatabaseFileChanged(Exception):  # noqa: N818 - named for what happened, like OSError's
     """The SQLite file an engine opened is no longer the file at its path: deleted, moved or
@@ -76,6 +78,8 @@ def database_fault(exc: BaseException) -> Fault | None:
 def _fault_of(exc: BaseException) -> Fault | None:
     if isinstance(exc, DatabaseFileChanged):
         return Fault.FILE_GONE
+    if isinstance(exc, LaneWaitedTooLong):
+        return Fault.BUSY
     if not isinstance(exc, DBAPIError):
         return None
     state = str(getattr(exc.orig, "sqlstate", "") or "")

@@ -42,6 +42,7 @@ class FakeSlack(LocalServer[Call]):
     def __init__(self) -> None:
         super().__init__()
         self.responses: list[Posted] = []
+        self._responses_by_key: dict[str, list[Posted]] = {}  # many waiters look up by key
         self.uploads: dict[str, bytes] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -62,6 +63,7 @@ class FakeSlack(LocalServer[Call]):
             web.get("/socket", self._socket),
             web.get("/_fake/responses/{key}", self._await_response),
             web.get("/_fake/calls/{method}", self._await_calls),
+            web.get("/_fake/arrivals", self._arrivals),
         ]
 
     async def closing(self) -> None:
@@ -101,7 +103,7 @@ class FakeSlack(LocalServer[Call]):
         return self.calls_to(method)
 
     def responses_to(self, key: str) -> list[Posted]:
-        return [r for r in self.responses if r.key == key]
+        return list(self._responses_by_key.get(key, ()))
 
     async def wait_for_responses(self, key: str, count: int = 1) -> list[Posted]:
         """The bodies posted to the response URL ``key``, once there are ``count`` of them."""
@@ -227,8 +229,16 @@ class FakeSlack(LocalServer[Call]):
 
     # --- response URLs, uploads and Socket Mode ---
 
+    async def _arrivals(self, _request: web.Request) -> web.Response:
+        """When each response URL's first body arrived (``time.perf_counter``, which on Linux
+        every process reads from one clock), and what it said."""
+        first = {key: posted[0] for key, posted in self._responses_by_key.items()}
+        return web.json_response({k: {"at": p.at, "body": p.body} for k, p in first.items()})
+
     async def _respond(self, request: web.Request) -> web.Response:
-        self.responses.append(Posted(request.match_info["key"], await request.json()))
+        posted = Posted(request.match_info["key"], await request.json())
+        self.responses.append(posted)
+        self._responses_by_key.setdefault(posted.key, []).append(posted)
         await self.changed()
         return web.Response(text="ok")
 

@@ -108,10 +108,19 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def core(
-    engine: AsyncEngine, clock: ManualClock, content: ContentLibrary, settings: Settings
+    engine: AsyncEngine,
+    lookups: AsyncEngine,
+    clock: ManualClock,
+    content: ContentLibrary,
+    settings: Settings,
 ) -> PivotCore:
+    """The core as ``pivotbot serve`` builds it: read-only commands run beside the writers."""
     return PivotCore(
-        sessions=session_factory(engine), clock=clock, content=content, settings=settings
+        sessions=session_factory(engine),
+        clock=clock,
+        content=content,
+        settings=settings,
+        readers=session_factory(lookups),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
 
@@ -49,10 +49,13 @@ class InFlight:
             for work, name in held:
                 self.spawn(work, name)
 
-    async def settled(self) -> None:
-        """Return once nothing is in flight, including work started by work in flight."""
+    async def settled(self, hurry: Callable[[], None] | None = None) -> None:
+        """Return once nothing is in flight, including work started by work in flight;
+        ``hurry`` is called before each wait, to start work that waits for its moment now."""
         while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            if hurry is not None:
+                hurry()
+            await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
 
     async def drain(self, grace_seconds: float) -> None:
         """Give in-flight work ``grace_seconds`` to finish, then cancel what is left."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -29,7 +30,7 @@ from adapters.slack_adapter.checkin_modal import (
     read_metadata,
     submitted_args,
 )
-from adapters.slack_adapter.home import refresh_home
+from adapters.slack_adapter.home import HomeTabs
 from adapters.slack_adapter.payloads import team_of
 from adapters.slack_adapter.people import People
 from adapters.slack_adapter.replies import Replies
@@ -52,12 +53,18 @@ Body = dict[str, Any]
 
 class CommandListeners:
     def __init__(
-        self, core: PivotCore, people: People, replies: Replies, inflight: InFlight
+        self,
+        core: PivotCore,
+        people: People,
+        replies: Replies,
+        inflight: InFlight,
+        homes: HomeTabs,
     ) -> None:
         self._core = core
         self._people = people
         self._replies = replies
         self._inflight = inflight
+        self._homes = homes
         spec = core.registry.get(CHECKIN)
         if spec is None:
             raise RuntimeError("the core has no checkin command for the check-in form")
@@ -85,21 +92,26 @@ class CommandListeners:
         self._inflight.spawn(self._run_command(context.client, body, team, text), "command")
 
     async def _run_command(self, client: AsyncWebClient, body: Body, team: str, text: str) -> None:
-        user = await self._people.chat_user(
-            client, team, str(body["user_id"]), str(body.get("user_name") or "")
-        )
-        channel = body.get("channel_id")
+        user_id = str(body["user_id"])
         inv = Invocation(
             command=None,
             args={},
             raw_text=text,
-            user=user,
-            origin=Address(SLACK, team, channel_id=channel, user_id=user.user_id),
+            user=ChatUser(SLACK, team, user_id, ""),  # who exactly: below
+            origin=Address(SLACK, team, channel_id=body.get("channel_id"), user_id=user_id),
             request_id=body.get("trigger_id"),
         )
-        await self._answer(
-            client, user, await self._core.answer(inv), body.get("response_url"), channel
-        )
+        fallback = str(body.get("user_name") or "")
+        known = self._people.known(team, user_id)
+        if known is not None:
+            inv = replace(inv, user=known)
+        elif self._core.asks_who(inv):
+            inv = replace(inv, user=await self._people.chat_user(client, team, user_id, fallback))
+        await self._answer(client, inv, await self._core.answer(inv), body.get("response_url"))
+        if known is None and not self._core.writers_waiting():
+            # Answered with no name; look the person up now, so a later command brings it.
+            # Not while writers queue (a burst): nobody waits for it, and it can come later.
+            await self._people.lookup(client, team, user_id, fallback)
 
     def _wants_form(self, text: str) -> bool:
         """``/pivot checkin`` with nothing after it opens the form instead of asking for text."""
@@ -166,8 +178,7 @@ class CommandListeners:
             origin=Address(SLACK, team, channel_id=channel, user_id=user_id),
             request_id=press_id(team, user_id, body["actions"][0]),
         )
-        answer = await self._core.answer(inv)
-        await self._answer(client, user, answer, body.get("response_url"), channel)
+        await self._answer(client, inv, await self._core.answer(inv), body.get("response_url"))
 
     # --- the check-in form ---
 
@@ -234,19 +245,16 @@ class CommandListeners:
         origin = Address(SLACK, team, channel_id=channel, user_id=user_id)
         args = with_milestones(args, chosen_milestones(view))
         request_id = f"view:{view['id']}"
-        answer = await self._core.answer(Invocation(CHECKIN, args, "", user, origin, request_id))
-        await self._answer(client, user, answer, response_url, channel)
+        inv = Invocation(CHECKIN, args, "", user, origin, request_id)
+        await self._answer(client, inv, await self._core.answer(inv), response_url)
 
     # --- shared ---
 
     async def _answer(
-        self,
-        client: AsyncWebClient,
-        user: ChatUser,
-        answer: Reply,
-        response_url: str | None,
-        channel: str | None,
+        self, client: AsyncWebClient, inv: Invocation, answer: Reply, response_url: str | None
     ) -> None:
-        await self._replies.answer(client, user, answer, response_url, channel)
-        if not answer.is_error:
-            await refresh_home(self._core, client, user)
+        """Send the answer; then, if the command may have changed the member's Home, have it
+        refreshed once their commands settle."""
+        await self._replies.answer(client, inv.user, answer, response_url, inv.origin.channel_id)
+        if not answer.is_error and self._core.may_change(inv):
+            self._homes.changed(client, inv.user)

@@ -45,6 +45,14 @@ class People:
         person = await self.lookup(client, team_id, user_id, fallback_name)
         return ChatUser(SLACK, team_id, user_id, person.display_name, person.is_admin)
 
+    def known(self, team_id: str, user_id: str) -> ChatUser | None:
+        """The person as last looked up, if that answer is still fresh; never a Web API call."""
+        cached = self._cache.get((team_id, user_id))
+        if cached is None or cached[0] <= self._clock():
+            return None
+        person = cached[1]
+        return ChatUser(SLACK, team_id, user_id, person.display_name, person.is_admin)
+
     async def lookup(
         self, client: AsyncWebClient, team_id: str, user_id: str, fallback_name: str = ""
     ) -> Person:

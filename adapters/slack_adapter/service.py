@@ -18,6 +18,7 @@ from adapters.platform_service import PlatformInputs
 from adapters.slack_adapter.background import InFlight
 from adapters.slack_adapter.bolt_app import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH, build_app
 from adapters.slack_adapter.directory import SlackDirectory
+from adapters.slack_adapter.home import HomeTabs
 from adapters.slack_adapter.listeners import CommandListeners
 from adapters.slack_adapter.oauth_stores import state_store
 from adapters.slack_adapter.payloads import payload_problem
@@ -93,8 +94,11 @@ class SlackService:
         states = state_store(inputs.lookups) if installations is not None else None
         self.app: AsyncApp = build_app(self._settings, clients, installations, states)
         replies = Replies(clients, self.outbox)
-        CommandListeners(inputs.core, people, replies, self.inflight).register(self.app)
-        WorkspaceListeners(inputs.core, people, self.inflight, installations).register(self.app)
+        self.homes = HomeTabs(inputs.core, self.inflight)
+        CommandListeners(inputs.core, people, replies, self.inflight, self.homes).register(self.app)
+        WorkspaceListeners(inputs.core, people, self.inflight, installations, self.homes).register(
+            self.app
+        )
         self._socket: AsyncSocketModeHandler | None = None
 
     def add_routes(self, app: web.Application) -> None:
@@ -125,8 +129,13 @@ class SlackService:
         if self._socket is not None:
             await cast(_Socket, self._socket).close_async()
             self._socket = None
+        self.homes.hurry()  # the Home refreshes still waiting go out now, not after a pause
         await self.inflight.drain(SHUTDOWN_GRACE_SECONDS)
         await self.sending.stop()
+
+    async def settled(self) -> None:
+        """Return once nothing is in flight, the Home refreshes still waiting included."""
+        await self.inflight.settled(self.homes.hurry)
 
     async def _events(self, request: web.Request) -> web.Response:
         checked = await self._checked(request)

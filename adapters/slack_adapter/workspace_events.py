@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_adapter.background import InFlight
-from adapters.slack_adapter.home import refresh_home
+from adapters.slack_adapter.home import HomeTabs
 from adapters.slack_adapter.payloads import team_of
 from adapters.slack_adapter.people import People
 from bot.core import PivotCore
@@ -36,10 +36,12 @@ class WorkspaceListeners:
         people: People,
         inflight: InFlight,
         installations: AsyncInstallationStore | None,
+        homes: HomeTabs,
     ) -> None:
         self._core = core
         self._people = people
         self._inflight = inflight
+        self._homes = homes
         self._installations = installations
 
     def register(self, app: AsyncApp) -> None:
@@ -64,7 +66,7 @@ class WorkspaceListeners:
         if not await self._first_time(team, body, user_id):
             return
         user = await self._people.chat_user(client, team, user_id)
-        await refresh_home(self._core, client, user)
+        await self._homes.opened(client, user)
 
     async def on_app_uninstalled(
         self, ack: AsyncAck, body: Body, context: AsyncBoltContext

@@ -50,10 +50,12 @@ async def history(inv: Invocation, ctx: Context) -> Reply:
 SPECS = (
     CommandSpec(
         name="history",
+        asks_who=False,
         summary="Your past check-ins, newest first: week, hours and what you did",
         example="/pivot history 12",
         handler=history,
         dedupe=False,
+        read_only=True,
         args=(
             Arg(
                 "n",

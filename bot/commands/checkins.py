@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import update
 
 from bot.commands.errors import UsageError
 from bot.commands.milestones import mark_done
@@ -24,9 +24,9 @@ from bot.db.models import Checkin, Cohort, Member, Pause
 from bot.domain.checkin_window import closes_on, last_week_open
 from bot.domain.weeks import IsoWeek, local_date
 from bot.messages import Actions, ArgValue, Invocation, Reply, Section
-from bot.services.points import sync_member_points
-from bot.services.snapshot import load_snapshot
-from bot.services.struggles import member_struggle
+from bot.services.member_rows import CheckinRow, MemberRows, load_member_rows, sync_points
+from bot.services.snapshot import compute_snapshot
+from bot.services.struggles import struggle_of
 from bot.views.formatting import day, hours, with_article
 from bot.views.leaderboards import earned_line
 from bot.views.status import LAST_WEEK_STEP, STATUS_BUTTON, plan_line, streak_line
@@ -61,15 +61,16 @@ def _picked(ctx: Context, member: Member) -> tuple[Phase, list[Milestone]]:
 async def checkin(inv: Invocation, ctx: Context) -> Reply:
     member, cohort = ctx.joined()
     phase, picked = _picked(ctx, member)
-    reply = await _check_in(inv, ctx, member, cohort)
-    support = await _support(ctx, member)
-    marked = [await mark_done(ctx, member, cohort, phase, m, None) for m in picked]
+    rows = await load_member_rows(ctx.session, member.id)
+    reply = await _check_in(inv, ctx, member, cohort, rows)
+    support = _support(ctx, member, rows)
+    marked = [await mark_done(ctx, member, cohort, phase, m, None, rows) for m in picked]
     return Reply.joined([reply, *support, *marked])
 
 
-async def _support(ctx: Context, member: Member) -> list[Reply]:
+def _support(ctx: Context, member: Member, rows: MemberRows) -> list[Reply]:
     """A check-in that shows the member stuck is answered with help for what they wrote."""
-    found = await member_struggle(ctx.session, member, ctx.roadmap)
+    found = struggle_of(member, ctx.roadmap, rows.notes(), rows.progress)
     return [] if found is None else [Reply.of(support_section(*found))]
 
 
@@ -94,15 +95,15 @@ def _week(ctx: Context, member: Member) -> IsoWeek:
     return last_week
 
 
-async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohort) -> Reply:
+async def _check_in(
+    inv: Invocation, ctx: Context, member: Member, cohort: Cohort, rows: MemberRows
+) -> Reply:
     week = _week(ctx, member)
     which = " (last week)" if ctx.args.text(WEEK) == LAST_WEEK else ""
     summary = ctx.args.text("summary")
     blockers = ctx.args.opt_text("blockers")
     confidence = ctx.args.opt_integer("confidence")
-    existing = await ctx.session.scalar(
-        select(Checkin).where(Checkin.member_id == member.id, Checkin.iso_week == str(week))
-    )
+    existing = rows.checkins.get(week)
     if existing is None:
         ctx.session.add(
             Checkin(
@@ -119,22 +120,17 @@ async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohor
                 request_id=inv.request_id,
             )
         )
+        rows.checkins[week] = CheckinRow(None, week, ctx.now, blockers, confidence)
         headline = f"Checked in for {week}{which}: {hours(ctx.args.number('hours'))} — {summary}"
     else:
-        existing.hours = ctx.args.number("hours")
-        existing.summary = summary
-        existing.blockers = blockers
-        existing.confidence = confidence if confidence is not None else existing.confidence
-        existing.updated_at = ctx.now
-        existing.amendments += 1
-        existing.request_id = inv.request_id
+        await _amend(inv, ctx, existing, summary, blockers, confidence)
         headline = (
             f"You had already checked in for {week}{which}, so this amends it: "
             f"{hours(ctx.args.number('hours'))} — {summary}"
         )
-    resumed = await _end_pause(ctx, member.id)
-    awards = await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
-    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    resumed = await _end_pause(ctx, rows)
+    awards = await sync_points(ctx.session, member, cohort, ctx.content, ctx.now, rows)
+    snapshot = compute_snapshot(member, ctx.roadmap, ctx.now, rows.history())
     fields = [f"Blockers: {blockers}" if blockers else "Blockers: none"]
     if confidence is not None:
         fields.append(f"Confidence: {confidence}/5")
@@ -156,23 +152,47 @@ async def _check_in(inv: Invocation, ctx: Context, member: Member, cohort: Cohor
     )
 
 
-async def _end_pause(ctx: Context, member_id: int) -> bool:
+async def _amend(
+    inv: Invocation,
+    ctx: Context,
+    existing: CheckinRow,
+    summary: str,
+    blockers: str | None,
+    confidence: int | None,
+) -> None:
+    """The week's check-in says what this one says; a confidence left out keeps the old."""
+    changes: dict[str, object] = {
+        "hours": ctx.args.number("hours"),
+        "summary": summary,
+        "blockers": blockers,
+        "updated_at": ctx.now,
+        "amendments": Checkin.amendments + 1,
+        "request_id": inv.request_id,
+    }
+    if confidence is not None:
+        changes["confidence"] = confidence
+        existing.confidence = confidence
+    existing.blockers = blockers
+    await ctx.session.execute(update(Checkin).where(Checkin.id == existing.id).values(changes))
+
+
+async def _end_pause(ctx: Context, rows: MemberRows) -> bool:
     """Checking in means you are back, so an active pause ends now."""
-    active = await ctx.session.scalars(
-        select(Pause).where(
-            Pause.member_id == member_id, Pause.starts_at <= ctx.now, Pause.ends_at > ctx.now
-        )
+    active = rows.active_pauses(ctx.now)
+    if not active:
+        return False
+    await ctx.session.execute(
+        update(Pause).where(Pause.id.in_([p.id for p in active])).values(ends_at=ctx.now)
     )
-    ended = False
     for pause in active:
         pause.ends_at = ctx.now
-        ended = True
-    return ended
+    return True
 
 
 SPECS = (
     CommandSpec(
         name="checkin",
+        asks_who=False,
         summary="Record a week's work (this week, or last until Wednesday): hours, what you did",
         example="/pivot checkin 6h shipped the flask service | blocked on docker networking | 4",
         handler=checkin,

@@ -284,6 +284,7 @@ SPECS = (
         admin_only=True,
         needs_member=False,
         dedupe=False,
+        read_only=True,
     ),
     CommandSpec(
         name="cohort channel",

@@ -72,6 +72,7 @@ SPECS = (
         args=(Arg("command", ArgKind.TEXT, "the command to explain", max_length=40),),
         needs_member=False,
         dedupe=False,
+        read_only=True,
         shows_admin_commands=True,
     ),
 )

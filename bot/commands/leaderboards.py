@@ -67,6 +67,7 @@ SPECS = (
         handler=show,
         aliases=("leaderboard",),
         dedupe=False,
+        read_only=True,
         args=(
             Arg("board", ArgKind.CHOICE, "which board", choices=BOARDS, default="week"),
             Arg(PLACE, ArgKind.CHOICE, "show your place wherever it is", choices=(PLACE,)),
@@ -79,6 +80,7 @@ SPECS = (
         handler=rules,
         needs_member=False,
         dedupe=False,
+        read_only=True,
     ),
     CommandSpec(
         name="leaderboard recompute",

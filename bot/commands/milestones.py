@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import update
 
 from bot.commands.errors import UsageError
 from bot.commands.spec import Arg, ArgKind, CommandSpec, Context
@@ -12,8 +12,9 @@ from bot.db.models import Cohort, Member, MilestoneProgress
 from bot.domain.evidence import evidence_key
 from bot.messages import Actions, Block, Button, Invocation, ProgressBar, Reply, Section
 from bot.services.advancement import advance_if_ready
+from bot.services.member_rows import MemberRows, load_member_rows, sync_points
 from bot.services.points import sync_member_points
-from bot.services.snapshot import load_snapshot
+from bot.services.snapshot import Mark, compute_snapshot, load_snapshot
 from bot.views.formatting import day
 from bot.views.leaderboards import earned_line, milestone_points_line
 from bot.views.status import MILESTONES_BUTTON, STATUS_BUTTON, plan_line
@@ -43,7 +44,9 @@ async def done(inv: Invocation, ctx: Context) -> Reply:
     del inv
     member, cohort = ctx.joined()
     phase, milestone = _find(ctx, member, ctx.args.text("milestone"))
-    return await mark_done(ctx, member, cohort, phase, milestone, ctx.args.opt_text("evidence"))
+    rows = await load_member_rows(ctx.session, member.id)
+    evidence = ctx.args.opt_text("evidence")
+    return await mark_done(ctx, member, cohort, phase, milestone, evidence, rows)
 
 
 async def mark_done(
@@ -53,12 +56,15 @@ async def mark_done(
     phase: Phase,
     milestone: Milestone,
     evidence: str | None,
+    rows: MemberRows,
 ) -> Reply:
     """Mark one milestone done, award its points and move on when a passed gate waited for it;
-    the reply ``done`` gives, for every command that ticks milestones off."""
+    the reply ``done`` gives, for every command that ticks milestones off.
+
+    ``rows`` are the member's, read once by the command and kept current here."""
     if evidence:
-        await _refuse_reused_link(ctx, member, milestone, evidence)
-    row = await ctx.session.get(MilestoneProgress, (member.id, milestone.key))
+        _refuse_reused_link(rows, milestone, evidence)
+    row = rows.progress.get(milestone.key)
     new = row is None
     if row is None:
         ctx.session.add(
@@ -69,13 +75,22 @@ async def mark_done(
                 evidence_url=evidence,
             )
         )
+        rows.progress[milestone.key] = Mark(ctx.now, evidence)
         headline = f"✓ {milestone.title} — done."
     elif evidence and evidence != row.evidence_url:
-        row.evidence_url = evidence
+        await ctx.session.execute(
+            update(MilestoneProgress)
+            .where(
+                MilestoneProgress.member_id == member.id,
+                MilestoneProgress.milestone_key == milestone.key,
+            )
+            .values(evidence_url=evidence)
+        )
+        rows.progress[milestone.key] = Mark(row.done_at, evidence)
         headline = f"✓ {milestone.title} was already done on {day(row.done_at)}; evidence updated."
     else:
         headline = f"✓ {milestone.title} was already done on {day(row.done_at)}."
-    added = await sync_member_points(ctx.session, member, cohort, ctx.content, ctx.now)
+    added = await sync_points(ctx.session, member, cohort, ctx.content, ctx.now, rows)
     earned = (
         milestone_points_line(
             milestone.key, bool(evidence), added, ctx.content.point_rules, ctx.now, member.timezone
@@ -89,8 +104,12 @@ async def mark_done(
     if earned:
         fields.append(earned)
     # A gate already passed was waiting for this milestone: moving on happens now.
-    advancement = await advance_if_ready(ctx.session, member, cohort, ctx.content, ctx.now)
-    snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
+    advancement = None
+    if rows.waiting_pass(member.phase) is None:
+        snapshot = compute_snapshot(member, ctx.roadmap, ctx.now, rows.history())
+    else:
+        advancement = await advance_if_ready(ctx.session, member, cohort, ctx.content, ctx.now)
+        snapshot = await load_snapshot(ctx.session, member, cohort, ctx.roadmap, ctx.now)
     states = [m for m in snapshot.milestones if m.phase == phase.number]
     buttons = (MILESTONES_BUTTON, STATUS_BUTTON)
     after: list[Block] = []
@@ -117,20 +136,12 @@ async def mark_done(
     )
 
 
-async def _refuse_reused_link(
-    ctx: Context, member: Member, milestone: Milestone, evidence: str
-) -> None:
+def _refuse_reused_link(rows: MemberRows, milestone: Milestone, evidence: str) -> None:
     """One link proves one milestone: the same link again (however written) is refused."""
     wanted = evidence_key(evidence)
-    links = await ctx.session.execute(
-        select(MilestoneProgress.milestone_key, MilestoneProgress.evidence_url).where(
-            MilestoneProgress.member_id == member.id,
-            MilestoneProgress.milestone_key != milestone.key,
-            MilestoneProgress.evidence_url.is_not(None),
-        )
-    )
-    for key, url in links:
-        if url and evidence_key(url) == wanted:
+    for key, mark in sorted(rows.progress.items()):
+        url = mark.evidence_url
+        if key != milestone.key and url and evidence_key(url) == wanted:
             raise UsageError(
                 f"That link is already the evidence for `{key}`; each milestone needs a link "
                 f"of its own, e.g. `/pivot done {milestone.key} https://github.com/you/repo/pull/12`."
@@ -177,6 +188,7 @@ _KEY_ARG = Arg(
 SPECS = (
     CommandSpec(
         name="done",
+        asks_who=False,
         summary="Mark a milestone done, with a link that proves it",
         example="/pivot done write-tests https://github.com/you/service/pull/12",
         handler=done,
@@ -193,6 +205,7 @@ SPECS = (
     ),
     CommandSpec(
         name="undo",
+        asks_who=False,
         summary="Take back a milestone you marked done",
         example="/pivot undo write-tests",
         handler=undo,

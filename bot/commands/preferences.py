@@ -150,6 +150,7 @@ SPECS = (
         handler=show,
         aliases=("settings",),
         dedupe=False,
+        read_only=True,
     ),
     CommandSpec(
         name="settings tz",

@@ -218,5 +218,6 @@ SPECS = (
         example="/pivot quiz history",
         handler=history,
         dedupe=False,
+        read_only=True,
     ),
 )

@@ -54,10 +54,12 @@ async def roadmap(inv: Invocation, ctx: Context) -> Reply:
 SPECS = (
     CommandSpec(
         name="milestones",
+        asks_who=False,
         summary="Your phase's milestones, or one milestone in full: what it asks, due date, links",
         example="/pivot milestones write-tests",
         handler=milestones,
         dedupe=False,
+        read_only=True,
         args=(
             Arg(
                 KEY,
@@ -70,9 +72,12 @@ SPECS = (
     ),
     CommandSpec(
         name="roadmap",
+        asks_who=False,
         summary="All four phases, your progress through them and each phase's checkpoint",
         example="/pivot roadmap",
         handler=roadmap,
         dedupe=False,
+        # It writes a link to the member's page (or reuses one), which no other view shows.
+        changes_views=False,
     ),
 )

@@ -99,6 +99,17 @@ class CommandSpec:
     form: bool = False
     # Not admin-only, but its answer differs for admins (help lists their commands too).
     shows_admin_commands: bool = False
+    # Writes nothing: its answer changes nothing the member sees elsewhere (the Slack App
+    # Home needs no refresh after it), and it may run beside writers, outside SQLite's lane.
+    read_only: bool = False
+    # What it writes never shows anywhere else (a link to a web page, say): the App Home
+    # needs no refresh after it, though it writes and so runs in SQLite's lane.
+    changes_views: bool = True
+    # Its answer depends on who asks beyond their id (admin rights, a new member's name), so
+    # adapters look the person up on their platform first. False for a member's everyday
+    # commands: an adapter may then answer at once with what it knows, even no name (the
+    # stored name then stays as it is until a later command brings the new one).
+    asks_who: bool = True
 
     @property
     def visible_args(self) -> tuple[Arg, ...]:

@@ -102,6 +102,7 @@ SPECS = (
         admin_only=True,
         needs_member=False,
         dedupe=False,
+        changes_views=False,  # a link, which no other view shows
         args=(
             Arg(
                 "cohort",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,10 +17,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 from bot.database_faults import DatabaseFileChanged
+from bot.db.writer_lane import WriterLane
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A writer queues in the lane at most this long: as long as SQLite itself would have polled.
+LANE_TIMEOUT_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
+_HOLDS_LANE = "holds_writer_lane"  # on a pooled connection's info while it holds the lane
+_LANES: weakref.WeakKeyDictionary[Engine, WriterLane] = weakref.WeakKeyDictionary()
 _AIOSQLITE_LOG = logging.getLogger("aiosqlite")
 
 
@@ -56,18 +63,28 @@ def create_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEn
     return engine
 
 
+def writer_lane(engine: AsyncEngine) -> WriterLane | None:
+    """The lane this engine's transactions queue in; None where there is none (PostgreSQL,
+    or a SQLite engine with deferred transactions, whose readers never queue)."""
+    return _LANES.get(engine.sync_engine)
+
+
 def _make_sqlite_safe(engine: AsyncEngine, immediate: bool) -> None:
-    """WAL, foreign keys and a busy timeout on every connection, and BEGIN IMMEDIATE.
+    """WAL, foreign keys and a busy timeout on every connection, and BEGIN IMMEDIATE in the
+    writer lane.
 
     A deferred SQLite transaction that reads and then writes can fail at once with "database
-    is locked" when another writer got in between; taking the write lock at BEGIN makes
-    concurrent writers wait for each other (up to the busy timeout) instead.
+    is locked" when another writer got in between; taking the write lock at BEGIN avoids that.
+    The writers of this process take turns in the lane (``bot.db.writer_lane``) before BEGIN,
+    so they never poll the lock against each other; the busy timeout is left for writers of
+    other processes (a ``jobs run-due`` from cron, a migration).
 
     Every connection and transaction also checks that the file at the database's path is
     still the one first opened: a connection keeps writing to a deleted file, and a new one
     would quietly create an empty database in its place.
     """
     identity = _FileIdentity(_database_file(engine.url))
+    lane = WriterLane(LANE_TIMEOUT_SECONDS) if immediate else None
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -82,8 +99,19 @@ def _make_sqlite_safe(engine: AsyncEngine, immediate: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if lane is not None and not connection.info.get(_HOLDS_LANE):
+            await_(lane.enter())
+            connection.info[_HOLDS_LANE] = True
         identity.check()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        if lane is not None and record.info.pop(_HOLDS_LANE, False):
+            lane.leave()
+
+    if lane is not None:
+        _LANES[engine.sync_engine] = lane
 
 
 def _database_file(url: URL) -> Path | None:

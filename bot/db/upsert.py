@@ -52,3 +52,24 @@ def _ignoring_conflicts(
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    row: dict[str, Any],
+    conflict: Sequence[str],
+) -> None:
+    """Insert ``row``, or update the row its ``conflict`` columns already name, in one
+    statement: a writer that knows the values it wants need not read the row first."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    changes = {name: statement.excluded[name] for name in row if name not in conflict}
+    # Through the session's connection, the row bound as parameters: the statement's shape
+    # is the same every time, so it compiles once.
+    connection = await session.connection()
+    await connection.execute(
+        statement.on_conflict_do_update(index_elements=list(conflict), set_=changes), row
+    )

@@ -9,7 +9,7 @@ does the same for a whole cohort from scratch; a test proves the two always agre
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -29,6 +29,7 @@ from bot.db.models import (
     QuizAttempt,
     Standing,
 )
+from bot.db.upsert import upsert
 from bot.domain.pace import MilestoneTarget, accounted_for, plan_marks
 from bot.domain.plan import span_windows
 from bot.domain.points import (
@@ -42,6 +43,7 @@ from bot.domain.points import (
 from bot.domain.streaks import phase_start_weeks
 from bot.domain.weeks import IsoWeek, at_local_time, week_of
 from bot.services.snapshot import (
+    PauseSpan,
     member_roadmap_track,
     member_spans,
     member_windows,
@@ -60,7 +62,7 @@ class MemberEvents:
 
     checkins: list[CheckinFact] = field(default_factory=list)
     milestones: list[tuple[str, datetime, str | None]] = field(default_factory=list)
-    pauses: list[Pause] = field(default_factory=list)
+    pauses: list[PauseSpan] = field(default_factory=list)
     passes: list[tuple[int, datetime]] = field(default_factory=list)  # phase, finished at
     advanced_at: list[datetime] = field(default_factory=list)
 
@@ -227,12 +229,7 @@ async def sync_member_points(
     with a rebuild of the whole cohort (``recompute_points``), which holds the lock whole.
     """
     await session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            select(Cohort.id)
-            .where(Cohort.id == cohort.id)
-            .with_for_update(read=True, key_share=True)
-        )
+    await _share_cohort_lock(session, cohort)
     events = (await _load_events(session, Member.id == member.id))[member.id]
     awards, standing = derive_member(member, cohort, events, content, _Plans(), now)
     # Plain rows, not ORM objects: a two-year member has a hundred awards and usually one changes.
@@ -244,26 +241,7 @@ async def sync_member_points(
             )
         )
     }
-    added: list[Award] = []
-    for award in awards:
-        wanted = tuple(getattr(award, f) for f in _AWARD_FIELDS)
-        have = existing.pop(award.source, None)
-        if have is None:
-            added.append(award)
-        elif have != wanted:
-            await session.execute(
-                update(PointAward)
-                .where(PointAward.member_id == member.id, PointAward.source == award.source)
-                .values(dict(zip(_AWARD_FIELDS, wanted, strict=True)))
-            )
-    if added:
-        await session.execute(insert(PointAward), [_award_dict(member.id, a) for a in added])
-    if existing:
-        await session.execute(
-            delete(PointAward).where(
-                PointAward.member_id == member.id, PointAward.source.in_(list(existing))
-            )
-        )
+    added = await _write_awards(session, member.id, awards, existing)
     current = await session.get(Standing, member.id)
     if current is None:
         session.add(Standing(**standing))
@@ -271,6 +249,77 @@ async def sync_member_points(
         for name, value in standing.items():
             setattr(current, name, value)
     await session.flush()
+    return added
+
+
+async def sync_points_from(
+    session: AsyncSession,
+    member: Member,
+    cohort: Cohort,
+    content: ContentLibrary,
+    now: datetime,
+    events: MemberEvents,
+    stored: Mapping[str, tuple[Any, ...]],
+) -> PointsWritten:
+    """:func:`sync_member_points` for a caller that already holds the member's events and
+    stored awards (by source, as ``_AWARD_FIELDS``): nothing is read, only the difference
+    and the standing are written."""
+    await _share_cohort_lock(session, cohort)
+    awards, standing = derive_member(member, cohort, events, content, _Plans(), now)
+    added = await _write_awards(session, member.id, awards, dict(stored))
+    await upsert(session, Standing, standing, ("member_id",))
+    return PointsWritten(awards, added, standing)
+
+
+@dataclass(frozen=True)
+class PointsWritten:
+    awards: list[Award]  # every award the events earn, as now stored
+    added: list[Award]  # those new in this write
+    standing: dict[str, Any]  # the standing row as now stored
+
+
+def award_values(award: Award) -> tuple[Any, ...]:
+    """An award as the ledger stores it, in ``_AWARD_FIELDS`` order."""
+    return tuple(getattr(award, f) for f in _AWARD_FIELDS)
+
+
+async def _share_cohort_lock(session: AsyncSession, cohort: Cohort) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            select(Cohort.id)
+            .where(Cohort.id == cohort.id)
+            .with_for_update(read=True, key_share=True)
+        )
+
+
+async def _write_awards(
+    session: AsyncSession,
+    member_id: int,
+    awards: list[Award],
+    existing: dict[str, tuple[Any, ...]],
+) -> list[Award]:
+    """Write the difference between the awards derived and those stored; return the new."""
+    added: list[Award] = []
+    for award in awards:
+        wanted = award_values(award)
+        have = existing.pop(award.source, None)
+        if have is None:
+            added.append(award)
+        elif have != wanted:
+            await session.execute(
+                update(PointAward)
+                .where(PointAward.member_id == member_id, PointAward.source == award.source)
+                .values(dict(zip(_AWARD_FIELDS, wanted, strict=True)))
+            )
+    if added:
+        connection = await session.connection()  # plain rows: no ORM statement handling
+        await connection.execute(insert(PointAward), [_award_dict(member_id, a) for a in added])
+    if existing:
+        await session.execute(
+            delete(PointAward).where(
+                PointAward.member_id == member_id, PointAward.source.in_(list(existing))
+            )
+        )
     return added
 
 

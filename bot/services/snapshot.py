@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -167,6 +168,16 @@ def manager_months(member: Member, roadmap: Roadmap) -> tuple[int, int] | None:
     return month_window(window, member.plan_start, months)
 
 
+class PauseSpan(Protocol):
+    """A pause as the rules read it: a stored ``Pause`` or the same two moments as values."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+
 @dataclass(frozen=True)
 class Mark:
     done_at: datetime
@@ -179,7 +190,7 @@ class MemberHistory:
 
     progress: dict[str, Mark] = field(default_factory=dict)
     weeks: frozenset[IsoWeek] = frozenset()
-    pauses: tuple[Pause, ...] = ()
+    pauses: tuple[PauseSpan, ...] = ()
     advanced: tuple[datetime, ...] = ()  # when the member moved up each phase
     marks: PlanMarks | None = None  # from the standing; None before the first one is written
 
@@ -189,7 +200,7 @@ async def load_histories(
 ) -> dict[int, MemberHistory]:
     progress: dict[int, dict[str, Mark]] = defaultdict(dict)
     weeks: dict[int, set[IsoWeek]] = defaultdict(set)
-    pauses: dict[int, list[Pause]] = defaultdict(list)
+    pauses: dict[int, list[PauseSpan]] = defaultdict(list)
     advanced: dict[int, list[datetime]] = defaultdict(list)
     marks: dict[int, PlanMarks] = {}
     for chunk in _chunks(member_ids):
@@ -354,7 +365,7 @@ def member_streak(
     )
 
 
-def _local_end(active: list[Pause], timezone: str) -> date | None:
+def _local_end(active: list[PauseSpan], timezone: str) -> date | None:
     return _local_day(max((p.ends_at for p in active), default=None), timezone)
 
 
@@ -362,7 +373,7 @@ def _local_day(moment: datetime | None, timezone: str) -> date | None:
     return None if moment is None else local_date(moment, timezone)
 
 
-def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
+def _paused_weeks(pauses: list[PauseSpan], timezone: str) -> set[IsoWeek]:
     """The weeks containing a paused day. The day a pause ends is not paused, so a one-week
     pause from Monday to Monday skips one week, not two."""
     weeks: set[IsoWeek] = set()
@@ -372,7 +383,7 @@ def _paused_weeks(pauses: list[Pause], timezone: str) -> set[IsoWeek]:
     return weeks
 
 
-def skipped_weeks(pauses: Iterable[Pause], timezone: str) -> set[IsoWeek]:
+def skipped_weeks(pauses: Iterable[PauseSpan], timezone: str) -> set[IsoWeek]:
     """Every ISO week (in ``timezone``) a pause touched: the weeks a streak skips.
 
     Points and cohort statistics use this, so they skip exactly the weeks ``status`` does.

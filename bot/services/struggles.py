@@ -4,7 +4,7 @@ and named to their cohort's admins in the private digest."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -51,6 +51,12 @@ async def _matching(
             select(MilestoneProgress.milestone_key).where(MilestoneProgress.member_id == member.id)
         )
     )
+    return _milestone_for(member, roadmap, struggle, done)
+
+
+def _milestone_for(
+    member: Member, roadmap: Roadmap, struggle: Struggle, done: Collection[str]
+) -> Milestone | None:
     current = roadmap.phase(member.phase)
     others = [m for p in roadmap.phases if p.number != current.number for m in p.milestones]
     focus = next((m for m in current.milestones if m.required and m.key not in done), None)
@@ -65,6 +71,17 @@ async def member_struggle(
     if struggle is None:
         return None
     return struggle, await _matching(session, member, roadmap, struggle)
+
+
+def struggle_of(
+    member: Member, roadmap: Roadmap, notes: list[CheckinNote], done: Collection[str]
+) -> tuple[Struggle, Milestone | None] | None:
+    """:func:`member_struggle` from the member's latest check-ins and the keys of the
+    milestones they have done, for a caller that holds them already."""
+    struggle = struggle_in(notes[-REPEATS:])
+    if struggle is None:
+        return None
+    return struggle, _milestone_for(member, roadmap, struggle, done)
 
 
 async def stuck_members(

@@ -81,3 +81,43 @@ async def test_opening_the_messages_tab_publishes_nothing(spring: SlackHarness) 
     before = len(await published(spring))
     await spring.event(opened(tab="messages"), event_id="Ev1")
     assert len(await published(spring)) == before
+
+
+async def test_status_never_republishes_the_home_tab(spring: SlackHarness) -> None:
+    before = len(await published(spring))
+    reply = await spring.command("/pivot status")
+    assert "Phase 1 of 4" in reply.text
+    await spring.command("/pivot help")
+    await spring.command("/pivot roadmap")
+    assert len(await published(spring)) == before
+
+
+async def test_a_checkin_republishes_the_home_tab_once(spring: SlackHarness) -> None:
+    before = len(await published(spring))
+    await spring.command("/pivot checkin 5h read the service code | none")
+    views = await published(spring)
+    assert len(views) == before + 1
+    assert "checked in this week" in home_text(views[-1])
+
+
+async def test_three_quick_commands_share_one_home_refresh(spring: SlackHarness) -> None:
+    spring.service.homes.delay_seconds = 60  # "quick": all three come before it is due
+    before = len(await published(spring))
+    await spring.command("/pivot checkin 5h read the service code | none")
+    await spring.command("/pivot done git-workflow https://github.com/ada/pr/1")
+    await spring.command("/pivot checkin 6h read the service code and the tests | none")
+    views = await published(spring)
+    assert len(views) == before + 1
+    text = home_text(views[-1])
+    assert "checked in this week" in text
+    assert "1/7" in text
+
+
+async def test_a_command_that_changes_nothing_shown_publishes_nothing(
+    spring: SlackHarness,
+) -> None:
+    await spring.command("/pivot checkin 5h read the service code | none")
+    before = len(await published(spring))
+    again = await spring.command("/pivot checkin 5h read the service code | none")
+    assert "this amends it" in again.text
+    assert len(await published(spring)) == before

@@ -114,8 +114,9 @@ class SlackHarness:
             assert done.status == 200, await done.text()
 
     async def settled(self) -> None:
-        """Wait until every reply the adapter started after an ack has been sent."""
-        await self.service.inflight.settled()
+        """Wait until every reply the adapter started after an ack has been sent, and the
+        App Home refreshes it has waiting (started at once rather than after their pause)."""
+        await self.service.settled()
 
     async def stop(self) -> None:
         await self.http.close()
