@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/slack_roundtrip.py
 	$(BIN)/python bench/discord_roundtrip.py
+	$(BIN)/python bench/web_links.py
 	$(BIN)/python bench/scale.py
 
 clean:
