@@ -86,6 +86,14 @@ def _make_sqlite_safe(engine: AsyncEngine, immediate: bool) -> None:
     identity = _FileIdentity(_database_file(engine.url))
     lane = WriterLane(LANE_TIMEOUT_SECONDS) if immediate else None
 
+    if not immediate:
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _before_connect(*_args: Any) -> None:
+            # A reader never makes the database: opening a missing file would create an
+            # empty one whose identity it would then take as the first opened.
+            identity.must_exist()
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         identity.check()
@@ -130,6 +138,10 @@ class _FileIdentity:
     def __init__(self, path: Path | None) -> None:
         self._path = path
         self._known: tuple[int, int] | None = None
+
+    def must_exist(self) -> None:
+        if self._path is not None and not self._path.exists():
+            raise DatabaseFileChanged(f"{self._path} is gone")
 
     def check(self) -> None:
         if self._path is None:
