@@ -6,7 +6,8 @@ dispatcher, as a member would ask for it, and the chart render on its own.
 
     python bench/leaderboards.py [--db URL] [--members 5000] [--runs 200]
 
-Targets: every board p99 under 50 ms on SQLite; the chart under 1 s.
+Every figure is printed beside the floor (bench/floor.py) measured in the same run, and as a
+multiple of it. Targets: every board p99 under 50 ms on SQLite; the chart under 1 s.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import asyncio
 import random
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -22,9 +24,12 @@ from datetime import time as wall_time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from sqlalchemy import insert, select
 
 import migrations
+from bench.floor import Floor, measure_floor
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content.loader import load_library
@@ -227,12 +232,14 @@ async def seed(core: PivotCore, members: int) -> Cohort:
     return cohort
 
 
-def _summary(name: str, samples: list[float]) -> str:
+def _summary(name: str, samples: list[float], floor: Floor) -> str:
+    """Times and their ratio to the floor, which does not drift with the machine's load."""
     ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    median_ms = statistics.median(ordered) * 1000
+    p99_ms = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000
     return (
-        f"{name:<28} median {statistics.median(ordered) * 1000:7.1f} ms"
-        f"   p99 {p99 * 1000:7.1f} ms   (n={len(ordered)})"
+        f"{name:<28} median {median_ms:7.1f} ms ({median_ms / floor.median_ms:5.1f}x)"
+        f"   p99 {p99_ms:7.1f} ms ({p99_ms / floor.p99_ms:5.1f}x)   (n={len(ordered)})"
     )
 
 
@@ -259,7 +266,9 @@ async def run(url: str, members: int, runs: int) -> None:
                 )
             )
         rng = random.Random(7)
+        floor = await measure_floor(engine)
         print()
+        print(floor.describe() + "; each figure below is also given as a multiple of it")
         for command in (
             "leaderboard week",
             "leaderboard phase",
@@ -275,7 +284,7 @@ async def run(url: str, members: int, runs: int) -> None:
                 if run_number >= WARM_UP:
                     samples.append(time.perf_counter() - began)
                 assert not reply.is_error, reply.text
-            print(_summary(f"/pivot {command}", samples))
+            print(_summary(f"/pivot {command}", samples, floor))
         async with core.sessions() as session:
             stats = await cohort_stats(session, cohort, NOW)
         renders = []
@@ -283,7 +292,7 @@ async def run(url: str, members: int, runs: int) -> None:
             began = time.perf_counter()
             png = render_cohort_chart(stats)
             renders.append(time.perf_counter() - began)
-        print(_summary("chart render (CPU only)", renders) + f"   {len(png) / 1024:.0f} KB")
+        print(_summary("chart render (CPU only)", renders, floor) + f"   {len(png) / 1024:.0f} KB")
         for command, count in (("cohort chart bench", 10), ("cohort report bench", 10)):
             samples = []
             admin = ChatUser("console", "bench", "admin", "admin", is_platform_admin=True)
@@ -293,7 +302,7 @@ async def run(url: str, members: int, runs: int) -> None:
                 reply = await core.answer(inv)
                 samples.append(time.perf_counter() - began)
                 assert not reply.is_error, reply.text
-            print(_summary(f"/pivot {command}", samples))
+            print(_summary(f"/pivot {command}", samples, floor))
     finally:
         await engine.dispose()
 
