@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import aiohttp
 import asyncpg
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 import migrations
@@ -50,7 +51,7 @@ from testkit.slack_requests import SIGNING_SECRET
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday morning
 FANOUT_AT = NOW + timedelta(hours=11)  # past 09:00 in Berlin, New York and Tokyo, all in W49
-PLAN_START = (NOW - timedelta(weeks=4)).date()  # a month in: four weeks of check-ins
+PLAN_START = (NOW - timedelta(weeks=4)).date()  # a month in
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo")
 CHUNK = 10_000
 IDLE_SECONDS = 5.0
@@ -109,10 +110,12 @@ def database(given: str | None, workdir: Path) -> Iterator[tuple[str, str]]:
 
 async def seed(url: str, members: int, workspaces: int) -> None:
     """``members`` spread over ``workspaces`` Slack workspaces, one cohort each, a month into
-    their plans with four weeks of check-ins, nudged on Mondays at 09:00 local time."""
+    their plans, nudged on Mondays at 09:00 local time. They checked in during the first three
+    weeks and not yet for the last: the week a Monday nudge asks about, so that every member
+    is due one and the fan-out is the whole membership, the Monday an operator must plan for."""
     engine = create_engine(url)
     rng = random.Random(13)
-    weeks = [IsoWeek.of(PLAN_START + timedelta(weeks=n)) for n in range(4)]
+    weeks = [IsoWeek.of(PLAN_START + timedelta(weeks=n)) for n in range(3)]
     joined = datetime.combine(PLAN_START, dtime(0), UTC)
     async with engine.begin() as connection:
         tenant_ids = (
@@ -221,6 +224,10 @@ async def fan_out(url: str) -> None:
     jobs = DueJobs(
         session_factory(engine), ManualClock(FANOUT_AT), load_library(), {"console": outbox}
     )
+    async with engine.connect() as connection:
+        members = int(
+            await connection.scalar(select(func.count()).select_from(Member.__table__)) or 0
+        )
     reset_peak_rss()
     began = peak_rss_mb()
     started = time.perf_counter()
@@ -230,11 +237,12 @@ async def fan_out(url: str) -> None:
     finished = time.perf_counter()
     await engine.dispose()
     plan_s, deliver_s = planned_at - started, finished - planned_at
-    each_plan = plan_s * 1000 / max(planned.total, 1)
+    each_plan = plan_s * 1000 / max(members, 1)
     each_send = deliver_s * 1000 / max(delivered.sent, 1)
     print(floor.describe())
     print(
-        f"plan: {planned.describe()} in {plan_s:.1f} s, {each_plan:.2f} ms a member "
+        f"plan: {members:,} members looked at, {planned.describe()} due, in {plan_s:.1f} s, "
+        f"{each_plan:.2f} ms a member "
         f"({each_plan / floor.median_ms:.2f}x the floor's median)"
     )
     print(
