@@ -14,13 +14,9 @@ from sqlalchemy import func, select
 from bot.clock import SystemClock
 from bot.core import PivotCore
 from bot.db.models import Delivery
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
-from bot.domain.weeks import IsoWeek
-from bot.messages import Reply
-from bot.services.deliveries import enqueue
-from bot.services.tenancy import ensure_tenant
 from testkit.fake_slack import FakeSlack
 from testkit.slack_requests import SIGNING_SECRET
+from tests.support.queued_dms import enqueue_nudges
 from tests.support.serve_process import ServeProcess
 from tests.support.slack_harness import BOT_TOKEN, start_fake_slack
 
@@ -33,23 +29,6 @@ async def slow_slack() -> AsyncIterator[FakeSlack]:
     fake.delay = 0.1  # a DM takes two calls: 0.2 s each
     yield fake
     await fake.stop()
-
-
-async def _enqueue_dms(core: PivotCore) -> None:
-    now = SystemClock().now()  # due now for the process, which runs on the real clock
-    async with core.sessions() as session, session.begin():
-        tenant = await ensure_tenant(session, "slack", "T1", now)
-        week = IsoWeek.of(now.date())
-        nudges = [
-            PlannedDelivery(
-                DeliveryKey(DeliveryKind.NUDGE, i, week=week),
-                tenant.id,
-                Reply(text=f"hello {i}"),
-                user_id=f"U{i:03d}",
-            )
-            for i in range(MESSAGES)
-        ]
-        await enqueue(session, nudges, now)
 
 
 async def _by_status(core: PivotCore) -> dict[str, int]:
@@ -73,7 +52,10 @@ def _posts(fake: FakeSlack) -> Counter[str]:
 async def test_stopping_mid_fan_out_gives_claims_back_and_the_next_start_sends_the_rest(
     core: PivotCore, database_url: str, slow_slack: FakeSlack, tmp_path: Path
 ) -> None:
-    await _enqueue_dms(core)
+    # Due now for the process, which runs on the real clock.
+    await enqueue_nudges(
+        core, MESSAGES, SystemClock().now(), platform="slack", tenant="T1", user_prefix="U"
+    )
     settings = {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": BOT_TOKEN,

@@ -15,36 +15,16 @@ from bot.content.loader import ContentLibrary
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Delivery
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
-from bot.domain.weeks import IsoWeek
-from bot.messages import Reply
 from bot.ports import RetryAfter
-from bot.services.deliveries import enqueue
-from bot.services.tenancy import ensure_tenant
 from scheduler.deliverer import Deliverer
 from scheduler.jobs import DueJobs
 from scheduler.timing import MAX_ATTEMPTS
 from testkit.driver import BotDriver
 from testkit.outboxes import RecordingOutbox
 from tests.scheduler.conftest import deliveries, join_at, utc
+from tests.support.queued_dms import enqueue_nudges
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def _enqueue_dms(core: PivotCore, count: int, now) -> None:
-    async with core.sessions() as session, session.begin():
-        tenant = await ensure_tenant(session, "console", "acme", now)
-        week = IsoWeek.of(now.date())
-        nudges = [
-            PlannedDelivery(
-                DeliveryKey(DeliveryKind.NUDGE, i, week=week),
-                tenant.id,
-                Reply(text=f"hello {i}"),
-                user_id=f"u{i}",
-            )
-            for i in range(count)
-        ]
-        await enqueue(session, nudges, now)
 
 
 async def _statuses(core: PivotCore) -> dict[str, int]:
@@ -58,7 +38,7 @@ async def _statuses(core: PivotCore) -> dict[str, int]:
 async def test_two_replicas_send_each_of_1000_deliveries_exactly_once(
     core: PivotCore, clock: ManualClock, database_url: str
 ) -> None:
-    await _enqueue_dms(core, 1000, clock.now())
+    await enqueue_nudges(core, 1000, clock.now())
     outbox = RecordingOutbox(delay=0.001)
     engines = [create_engine(database_url) for _ in range(2)]
     try:
@@ -88,7 +68,7 @@ async def test_two_replicas_send_each_of_1000_deliveries_exactly_once(
 async def test_a_crash_between_send_and_record_loses_nothing_and_duplicates_at_most_one(
     core: PivotCore, clock: ManualClock, database_url: str, tmp_path: Path
 ) -> None:
-    await _enqueue_dms(core, 5, clock.now())
+    await enqueue_nudges(core, 5, clock.now())
     log = tmp_path / "sent.log"
     doomed = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -122,7 +102,7 @@ async def test_a_crash_between_send_and_record_loses_nothing_and_duplicates_at_m
 async def test_pending_deliveries_go_out_after_a_restart(
     core: PivotCore, clock: ManualClock
 ) -> None:
-    await _enqueue_dms(core, 3, clock.now())  # planned before the process stopped
+    await enqueue_nudges(core, 3, clock.now())  # planned before the process stopped
     outbox = RecordingOutbox()
     assert (
         await Deliverer(core.sessions, clock, core.content, {"console": outbox}).run()
@@ -182,7 +162,7 @@ async def test_a_catch_up_post_pairs_its_weeks_standings_with_that_weeks_chart(
 async def test_a_429_is_retried_after_the_time_asked_and_dies_after_8_attempts(
     core: PivotCore, clock: ManualClock
 ) -> None:
-    await _enqueue_dms(core, 1, clock.now())
+    await enqueue_nudges(core, 1, clock.now())
     outbox = RecordingOutbox(answer=lambda _target: RetryAfter(30, "HTTP 429"))
     deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox})
     assert (await deliverer.run()).retried == 1
@@ -201,7 +181,7 @@ async def test_a_429_is_retried_after_the_time_asked_and_dies_after_8_attempts(
 
 
 async def test_a_429_then_success_is_sent_once(core: PivotCore, clock: ManualClock) -> None:
-    await _enqueue_dms(core, 1, clock.now())
+    await enqueue_nudges(core, 1, clock.now())
     answers = iter([RetryAfter(2, "HTTP 429")])
     outbox = RecordingOutbox(answer=lambda _target: next(answers, None))
     deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox})
@@ -214,7 +194,7 @@ async def test_a_429_then_success_is_sent_once(core: PivotCore, clock: ManualClo
 async def test_stopping_releases_claims_that_were_not_started(
     core: PivotCore, clock: ManualClock
 ) -> None:
-    await _enqueue_dms(core, 20, clock.now())
+    await enqueue_nudges(core, 20, clock.now())
     outbox = RecordingOutbox(delay=0.05)
     deliverer = Deliverer(core.sessions, clock, core.content, {"console": outbox}, concurrency=2)
     task = asyncio.create_task(deliverer.run())
@@ -231,7 +211,7 @@ async def test_stopping_releases_claims_that_were_not_started(
 async def test_a_platform_without_an_outbox_is_left_for_a_process_that_has_one(
     core: PivotCore, clock: ManualClock
 ) -> None:
-    await _enqueue_dms(core, 2, clock.now())
+    await enqueue_nudges(core, 2, clock.now())
     deliverer = Deliverer(core.sessions, clock, core.content, {"slack": RecordingOutbox()})
     assert (await deliverer.run()).sent == 0
     assert await _statuses(core) == {"pending": 2}
@@ -272,7 +252,7 @@ async def test_the_scheduler_runs_plan_and_deliver_on_its_own(
 ) -> None:
     from scheduler.runtime import DELIVER_JOB, PLAN_JOB, SchedulerRuntime
 
-    await _enqueue_dms(bot.core, 2, bot.clock.now())
+    await enqueue_nudges(bot.core, 2, bot.clock.now())
     jobs = DueJobs(bot.core.sessions, bot.clock, content, {"console": outbox})
     runtime = SchedulerRuntime(jobs, plan_every=60, deliver_every=60)
     runtime.start()

@@ -15,37 +15,14 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.core import PivotCore
 from bot.db.models import Delivery
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, DeliveryStatus, PlannedDelivery
-from bot.domain.weeks import IsoWeek
-from bot.messages import Reply
-from bot.services.deliveries import enqueue
-from bot.services.tenancy import ensure_tenant
+from bot.domain.deliveries import DeliveryStatus
 from scheduler.deliverer import Deliverer
 from scheduler.delivery_records import Outcome, OutcomeWriter
 from testkit.outboxes import RecordingOutbox
 from tests.scheduler.conftest import deliveries
+from tests.support.queued_dms import enqueue_nudges
 
 LOST = "lost before"
-
-
-async def _enqueue_dms(core: PivotCore, count: int) -> None:
-    now = core.clock.now()
-    async with core.sessions() as session, session.begin():
-        tenant = await ensure_tenant(session, "console", "acme", now)
-        week = IsoWeek.of(now.date())
-        await enqueue(
-            session,
-            [
-                PlannedDelivery(
-                    DeliveryKey(DeliveryKind.NUDGE, i, week=week),
-                    tenant.id,
-                    Reply(text=f"hello {i}"),
-                    user_id=f"u{i}",
-                )
-                for i in range(count)
-            ],
-            now,
-        )
 
 
 async def _lease_all(core: PivotCore, owner: str, minutes: int = 2) -> None:
@@ -62,7 +39,7 @@ async def _lease_all(core: PivotCore, owner: str, minutes: int = 2) -> None:
 async def test_recording_outcomes_reports_no_lost_lease_when_none_was_lost(
     core: PivotCore, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await _enqueue_dms(core, 30)
+    await enqueue_nudges(core, 30, core.clock.now())
     outbox = RecordingOutbox()
     with caplog.at_level(logging.WARNING):
         counts = await Deliverer(core.sessions, clock, core.content, {"console": outbox}).run()
@@ -73,7 +50,7 @@ async def test_recording_outcomes_reports_no_lost_lease_when_none_was_lost(
 async def test_a_lease_taken_over_by_another_sender_is_counted_and_left_to_it(
     core: PivotCore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await _enqueue_dms(core, 3)
+    await enqueue_nudges(core, 3, core.clock.now())
     await _lease_all(core, "first")
     rows = await deliveries(core)
     async with core.sessions() as session, session.begin():
@@ -98,7 +75,7 @@ async def test_jobs_status_shows_deliveries_held_under_a_lease_and_when_it_ends(
     database_url: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    await _enqueue_dms(core, 4)
+    await enqueue_nudges(core, 4, core.clock.now())
     await _lease_all(core, "crashed-sender")
     settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
     assert await jobs_commands.status(settings, parse_now("2026-11-30T09:01")) == 0

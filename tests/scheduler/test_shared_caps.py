@@ -14,14 +14,11 @@ from bot.clock import ManualClock, SystemClock
 from bot.core import PivotCore
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Delivery, SendBudget
-from bot.domain.deliveries import DeliveryKey, DeliveryKind, PlannedDelivery
-from bot.domain.weeks import IsoWeek
 from bot.messages import Address, ChatUser, Reply
 from bot.ports import DeliveryResult, Sent
-from bot.services.deliveries import enqueue
-from bot.services.tenancy import ensure_tenant
 from scheduler.deliverer import Deliverer
 from scheduler.send_budgets import RateCap, SendBudgets, burst
+from tests.support.queued_dms import enqueue_nudges
 
 RATE = 20.0  # messages per second to the workspace, for every replica together
 
@@ -42,26 +39,6 @@ class TimedOutbox:
         raise AssertionError("DMs only here")
 
 
-async def _enqueue(core: PivotCore, count: int, tenant: str = "acme", first: int = 0) -> None:
-    now = core.clock.now()
-    async with core.sessions() as session, session.begin():
-        row = await ensure_tenant(session, "console", tenant, now)
-        week = IsoWeek.of(now.date())
-        await enqueue(
-            session,
-            [
-                PlannedDelivery(
-                    DeliveryKey(DeliveryKind.NUDGE, i, week=week),
-                    row.id,
-                    Reply(text=f"hello {i}"),
-                    user_id=f"{tenant}-u{i}",
-                )
-                for i in range(first, first + count)
-            ],
-            now,
-        )
-
-
 def _most_in_one_second(moments: list[float]) -> int:
     moments = sorted(moments)
     return max(
@@ -72,7 +49,7 @@ def _most_in_one_second(moments: list[float]) -> int:
 async def test_two_replicas_together_keep_to_one_workspaces_cap(
     core: PivotCore, clock: ManualClock, database_url: str
 ) -> None:
-    await _enqueue(core, 60)
+    await enqueue_nudges(core, 60, core.clock.now(), user_prefix="acme-u")
     caps = {"console": RateCap(per_tenant=RATE, per_platform=1000)}
     outbox = TimedOutbox()
     engines = [create_engine(database_url) for _ in range(2)]
@@ -99,8 +76,10 @@ async def test_two_replicas_together_keep_to_one_workspaces_cap(
 async def test_a_workspace_at_its_cap_does_not_hold_up_another(
     core: PivotCore, clock: ManualClock
 ) -> None:
-    await _enqueue(core, 6, "slow")
-    await _enqueue(core, 6, "other", first=100)
+    await enqueue_nudges(core, 6, core.clock.now(), tenant="slow", user_prefix="slow-u")
+    await enqueue_nudges(
+        core, 6, core.clock.now(), tenant="other", user_prefix="other-u", first=100
+    )
     caps = {"console": RateCap(per_tenant=1.0, per_platform=1000)}
     outbox = TimedOutbox()
     deliverer = Deliverer(
@@ -130,7 +109,7 @@ async def test_a_live_replicas_slow_send_is_not_taken_over_when_its_lease_would_
 ) -> None:
     wall = SystemClock()
     core.clock = wall
-    await _enqueue(core, 1)
+    await enqueue_nudges(core, 1, core.clock.now(), user_prefix="acme-u")
     slow, other = TimedOutbox(delay=1.5), TimedOutbox()
     lease = timedelta(seconds=0.6)
     engine = create_engine(database_url)
