@@ -4,10 +4,6 @@ login, command sync, the gateway handshake, interactions in, answers out, a clea
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,72 +16,24 @@ from bot.db.models import Checkin
 from testkit.discord_payloads import APP_ID, form, slash
 from testkit.fake_discord import FakeDiscord
 from tests.support.discord_driver import ADA, GUILD_A, OLGA, Answer, message_text
-
-STARTUP_LIMIT = 30.0  # only so a broken start fails the test instead of hanging it
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.serve_process import STARTUP_LIMIT, ServeProcess
 
 
-class Serving:
-    def __init__(self, process: asyncio.subprocess.Process, log: Path, port: int) -> None:
-        self.process = process
-        self.log = log
-        self.port = port
-
-    async def stop(self) -> int:
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-        return await self.exited()
-
-    async def logged(self, line: str) -> None:
-        async with asyncio.timeout(STARTUP_LIMIT):
-            while line not in self.log.read_text():  # noqa: ASYNC110 - a file has no event
-                await asyncio.sleep(0.05)
-
-    async def exited(self) -> int:
-        async with asyncio.timeout(STARTUP_LIMIT):
-            return await self.process.wait()
-
-
-async def serve(database_url: str, fake: FakeDiscord, tmp_path: Path, token: str) -> Serving:
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "DISCORD_", "DATABASE_"))
+async def serve(database_url: str, fake: FakeDiscord, tmp_path: Path, token: str) -> ServeProcess:
+    settings = {
+        "DATABASE_URL": database_url,
+        "DISCORD_TOKEN": token,
+        "DISCORD_API_URL": fake.api_url,
+        "DISCORD_GUILD_IDS": str(GUILD_A),
+        "LOG_LEVEL": "INFO",
     }
-    env.update(
-        DATABASE_URL=database_url,
-        DISCORD_TOKEN=token,
-        DISCORD_API_URL=fake.api_url,
-        DISCORD_GUILD_IDS=str(GUILD_A),
-        HOST="127.0.0.1",
-        PORT=str(port),
-        LOG_LEVEL="INFO",
-    )
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            cwd=tmp_path,
-            env=env,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    return Serving(process, log, port)
+    return await ServeProcess.start(settings, tmp_path, "serve")
 
 
 @pytest.fixture
 async def serving(
     database_url: str, engine: AsyncEngine, fake_discord: FakeDiscord, tmp_path: Path
-) -> AsyncIterator[Serving]:
+) -> AsyncIterator[ServeProcess]:
     del engine  # emptied for this test
     running = await serve(database_url, fake_discord, tmp_path, "test-token")
     try:
@@ -104,7 +52,7 @@ async def interact(fake: FakeDiscord, payload: dict) -> Answer:
 
 
 async def test_pivotbot_serve_answers_discord_end_to_end_and_stops_cleanly(
-    serving: Serving, fake_discord: FakeDiscord, engine: AsyncEngine
+    serving: ServeProcess, fake_discord: FakeDiscord, engine: AsyncEngine
 ) -> None:
     assert fake_discord.find("PUT", f"/applications/{APP_ID}/guilds/{GUILD_A}/commands")
     where = {"in_guild": GUILD_A, "in_channel": 710000000000000001}
@@ -142,7 +90,7 @@ async def test_pivotbot_serve_with_a_rejected_token_exits_with_one_line(
 
 
 async def test_pivotbot_serve_stops_when_discord_ends_the_session_for_good(
-    serving: Serving, fake_discord: FakeDiscord
+    serving: ServeProcess, fake_discord: FakeDiscord
 ) -> None:
     await serving.logged("Discord ready as pivotbot")
     await fake_discord.gateway.close(4004, "Authentication failed.")

@@ -69,8 +69,17 @@ class ServeProcess:
     async def stop(self) -> int:
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
+        return await self.exited()
+
+    async def exited(self) -> int:
         async with asyncio.timeout(STARTUP_LIMIT):
             return await self.process.wait()
+
+    async def logged(self, line: str) -> None:
+        """Wait until the log holds ``line``."""
+        async with asyncio.timeout(STARTUP_LIMIT):
+            while line not in self.log.read_text():  # noqa: ASYNC110 - a file has no event
+                await asyncio.sleep(0.05)
 
     async def kill(self) -> None:
         self.process.kill()
